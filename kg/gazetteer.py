@@ -1,0 +1,112 @@
+"""Provinces from the maintained `vietnamadminunits` package: the 63 units before the 2025
+reorganisation, the 34 after it, and which new unit each old one went into.
+
+Only the package's data files are read (not its parser), so start-up stays fast.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.text import ascii_key, fold_tones, key, slug
+
+# The short name "Hồ Chí Minh" is also a person's name; the city is written "TP Hồ Chí Minh".
+_DISPLAY = {"Hồ Chí Minh": "TP Hồ Chí Minh"}
+# Written forms the package's keywords do not carry.
+_ALIASES = {
+    "Hồ Chí Minh": ["TP Hồ Chí Minh", "TP. Hồ Chí Minh", "TP.Hồ Chí Minh", "Thành phố Hồ Chí Minh",
+                    "thành phố Hồ Chí Minh", "TP HCM", "TP.HCM", "TP. HCM", "TPHCM", "Tp.HCM",
+                    "Tp. Hồ Chí Minh", "Tp Hồ Chí Minh"],
+    "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bà Rịa Vũng Tàu", "BR-VT",
+                          "BRVT"],
+    "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Thừa Thiên – Huế"],
+}
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str  # display name as of its own era (legacy units keep their legacy name)
+    code: str
+    current: str  # the unit it belongs to after the 2025 reorganisation
+    legacy: bool
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name.removeprefix("TP "))
+
+
+def _data_dir() -> Path:
+    spec = importlib.util.find_spec("vietnamadminunits")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _load(name: str) -> dict:
+    with open(_data_dir() / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[Province, ...]:
+    legacy = _load("parser_legacy.json")["DICT_PROVINCE"]
+    current = _load("parser_from_2025.json")["DICT_PROVINCE"]
+    merged_into = {old: new for new, olds in _load("converter_2025.json")["DICT_PROVINCE"].items()
+                   for old in olds}
+    out = {}
+    for unit_key, unit in legacy.items():
+        new_unit = current.get(merged_into.get(unit_key, unit_key), unit)
+        out[unit_key] = Province(_display(unit["provinceShort"]), unit["provinceCode"],
+                                 _display(new_unit["provinceShort"]), legacy=unit_key not in current)
+    for unit_key, unit in current.items():
+        if unit_key not in out:
+            name = _display(unit["provinceShort"])
+            out[unit_key] = Province(name, unit["provinceCode"], name, legacy=False)
+    return tuple(out.values())
+
+
+def _display(short: str) -> str:
+    return _DISPLAY.get(short, short)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, Province]:
+    index = {}
+    for province in provinces():
+        bare = province.name.removeprefix("TP ")
+        for form in [bare, province.name, *_ALIASES.get(bare, [])]:
+            index[key(form)] = province
+            index.setdefault(ascii_key(form), province)
+    return index
+
+
+def lookup(name: str) -> Province | None:
+    """A province by any written form, with or without diacritics (`Hau Giang`, `TP.HCM`)."""
+    cleaned = re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", key(name))
+    index = _index()
+    return index.get(key(name)) or index.get(cleaned) or index.get(ascii_key(cleaned))
+
+
+def successors_and_predecessors(province: Province) -> list[Province]:
+    """The unit itself, the 2025 unit it went into, and the old units that went into it."""
+    return [p for p in provinces() if p.current == province.current or p.name == province.current]
+
+
+@lru_cache(maxsize=1)
+def _mention_pattern() -> re.Pattern:
+    forms = set()
+    for province in provinces():
+        bare = province.name.removeprefix("TP ")
+        forms.update(fold_tones(f) for f in [bare, *_ALIASES.get(bare, [])])
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    # "Hồ Chí Minh" alone is the person; the city needs its TP/Thành phố prefix (an alias).
+    alternatives = alternatives.replace("|Hồ\\ Chí\\ Minh", "")
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])")
+
+
+def find_mentions(text: str) -> list[tuple[int, int, Province]]:
+    """Province mentions in text as (start, end, province); tone placement folded."""
+    folded = fold_tones(text)
+    return [(m.start(), m.end(), lookup(m.group(0))) for m in _mention_pattern().finditer(folded)]

@@ -1,0 +1,46 @@
+"""Vocabularies kept as data files in `kg/data/` (one entry a line, `#` comments)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from kg.text import fold_tones, key
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def entries(name: str) -> list[str]:
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def keyset(name: str) -> frozenset[str]:
+    return frozenset(key(entry) for entry in entries(name))
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> list[tuple[re.Pattern, str]]:
+    """Compiled (pattern, expansion) pairs; a pattern matches the abbreviation as a word."""
+    pairs = []
+    for line in entries("abbreviations.tsv"):
+        short, expansion = line.split("\t")
+        tail = r"(?!\w)" if short[-1].isalnum() else ""
+        pairs.append((re.compile(rf"(?<![\w.]){re.escape(fold_tones(short))}{tail}"), expansion))
+    return pairs
+
+
+def expand(text: str) -> str:
+    """Expand abbreviations in a post, organisation or issuer (`Chủ tịch UBND tỉnh` → …)."""
+    text = fold_tones(text)
+    for pattern, expansion in abbreviations():
+        text = pattern.sub(expansion, text)
+    # UVTW, UVT.Ư and "Ủy viên TW" all name membership of the Party Central Committee.
+    text = re.sub(r"Ủy viên Trung ương(?! Đảng)(?=[ ,;]|$)", "Ủy viên Trung ương Đảng", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def org_patterns() -> list[str]:
+    return entries("org_patterns.txt")

@@ -1,0 +1,165 @@
+"""Meetings and who chaired, spoke at and attended them.
+
+The roles come from the verbs around names in one sentence:
+  chủ trì / chủ tọa / điều hành (also `dưới sự chủ trì của …`) → chairs;
+  phát biểu / kết luận / chỉ đạo / báo cáo / khẳng định / yêu cầu … → speakers;
+  dự / tham dự / có sự hiện diện của / làm việc với … → attendees (never a chair as well).
+A sentence's roles go to the meeting it names, else to the article's main meeting.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.facts import Article, MeetingMention, PersonMention
+from kg.text import fold_tones, key
+from loaders.extract.dates import DAY_MONTH, LONG_FORM, iso
+from loaders.extract.spans import Sentence, evidence, sentences
+
+EXTRACTOR = "meetings.roles"
+MEETING_HEAD = re.compile(
+    r"(?<!\w)(?:Hội nghị|hội nghị|Đại hội|đại hội|Kỳ họp|kỳ họp|Phiên họp|phiên họp|Hội thảo|hội thảo|"
+    r"Tọa đàm|tọa đàm|Họp báo|họp báo|Hội đàm|Lễ|buổi làm việc|Buổi làm việc|cuộc họp|Cuộc họp|"
+    r"họp giao ban|Họp giao ban|phiên chất vấn|Phiên chất vấn)(?!\w)")
+# A meeting name runs on from its head word until punctuation or a verb of the sentence.
+_NAME_STOP = re.compile(
+    r"(?i)(?<!\w)(?:đã|được|với|tại|do|vào|nhằm|để|chủ trì|chủ tọa|diễn ra|khai mạc|bế mạc|kết thúc|"
+    r"có|của|sáng|chiều|tối|ngày|hôm|từ|cho|là|về|và|nghe|thảo luận|thông qua|xem xét|đánh giá|"
+    r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt)(?!\w)|[,.;:!?\n“\"”]")
+_TERM = re.compile(r",\s*(?:nhiệm kỳ|khóa)\s+[\w\s\-–]+?(?=[,.;:\n]|\s(?:đã|được|với|tại|diễn ra|khai mạc)|$)")
+CHAIR = re.compile(r"(?<!\w)(?:cùng |đồng )?(?:chủ trì|chủ tọa|điều hành)(?!\w)")
+CHAIR_AFTER = re.compile(r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành) của|do)(?!\w)")
+SPEAK = re.compile(
+    r"(?i)(?<!\w)(?:phát biểu|kết luận|chỉ đạo|báo cáo|khẳng định|yêu cầu|nhấn mạnh|đánh giá cao|"
+    r"trình bày|tham luận|khai mạc|bế mạc)(?!\w)")
+ATTEND = re.compile(
+    r"(?i)(?<!\w)(?:tham dự|cùng dự|đến dự|dự|có sự hiện diện của|sự tham dự của|làm việc với|"
+    r"làm trưởng đoàn|tham gia)(?!\w)")
+_MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:ngày|hôm)?\s*$")
+
+
+def extract_meetings(article: Article, persons: list[PersonMention]) -> list[MeetingMention]:
+    text = fold_tones(article.text)
+    names = {key(p.name): p.name for p in persons}
+    meetings: list[MeetingMention] = []
+    for sentence in sentences(text):
+        mention = _meeting_in(article, text, sentence, meetings)
+        target = mention or (meetings[0] if meetings else None)
+        roles = _roles(text, sentence, names)
+        if target is None and roles[0]:
+            target = _generic(article, sentence, meetings)
+        if target is not None:
+            _assign(target, roles)
+    for meeting in meetings:
+        meeting.attendees = [n for n in meeting.attendees if n not in meeting.chairs]
+    return meetings
+
+
+def _meeting_in(article: Article, text: str, sentence: Sentence, meetings) -> MeetingMention | None:
+    match = MEETING_HEAD.search(text, sentence.start, sentence.end)
+    if not match:
+        return None
+    end = _name_end(text, match.end(), sentence.end)
+    name = text[match.start():end].strip(" ,;.-–")
+    for meeting in meetings:
+        if key(meeting.name).startswith(key(name)) or key(name).startswith(key(meeting.name)):
+            if len(name) > len(meeting.name) and meeting.name[0].islower():
+                meeting.name = name
+            meeting.date = meeting.date or _date_in(text, sentence, article.year)
+            return meeting
+    meeting = MeetingMention(article.text[match.start():end].strip(" ,;.-–"),
+                             _date_in(text, sentence, article.year),
+                             evidence(article, sentence, match.start(), end, EXTRACTOR))
+    meetings.append(meeting)
+    return meeting
+
+
+def _name_end(text: str, start: int, limit: int) -> int:
+    stop = _NAME_STOP.search(text, start, limit)
+    end = stop.start() if stop else limit
+    if text[start:end].count(" ") > 16:
+        end = start + len(" ".join(text[start:end].split(" ")[:17]))
+    if text.startswith(" (mở rộng)", end):
+        end += len(" (mở rộng)")
+    term = _TERM.match(text, end, limit)
+    return term.end() if term else end
+
+
+def _generic(article: Article, sentence: Sentence, meetings) -> MeetingMention:
+    meeting = MeetingMention("hội nghị", None, evidence(article, sentence, sentence.start,
+                                                          sentence.end, EXTRACTOR))
+    meetings.append(meeting)
+    return meeting
+
+
+def _date_in(text: str, sentence: Sentence, year: int | None) -> str | None:
+    """The first `ngày 01/10` / `Sáng 16/10` style date of the sentence."""
+    for pattern in (LONG_FORM, DAY_MONTH):
+        for match in pattern.finditer(text, sentence.start, sentence.end):
+            if pattern is DAY_MONTH and not _MOMENT.search(text[max(sentence.start, match.start() - 12):match.start()]).group(0).strip():
+                continue
+            day, month, found_year = match.groups()
+            value = iso(int(day), int(month), int(found_year) if found_year else year)
+            if value:
+                return value
+    return None
+
+
+def _roles(text: str, sentence: Sentence, names: dict[str, str]):
+    spans = _name_spans(text, sentence, names)
+    chairs, speakers, attendees = [], [], []
+    for verb in CHAIR.finditer(text, sentence.start, sentence.end):
+        after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), verb.end())
+        chairs += _subjects(spans, sentence.start, verb, after is not None, text)
+    for verb in SPEAK.finditer(text, sentence.start, sentence.end):
+        opens = _opens_clause(text, sentence, verb, spans)
+        subjects = _subjects(spans, sentence.start, verb, opens, text)
+        speakers += subjects[:1] if opens else subjects[-1:]
+    for verb in ATTEND.finditer(text, sentence.start, sentence.end):
+        follows = _opens_clause(text, sentence, verb, spans) or verb.group(0).endswith(("của", "với"))
+        attendees += _subjects(spans, sentence.start, verb, follows, text)
+    return chairs, speakers, attendees
+
+
+def _name_spans(text: str, sentence: Sentence, names: dict[str, str]) -> list[tuple[int, str]]:
+    found = []
+    for folded, name in names.items():
+        for match in re.finditer(re.escape(fold_tones(name)), text[sentence.start:sentence.end]):
+            found.append((sentence.start + match.start(), name))
+    return sorted(found)
+
+
+def _opens_clause(text: str, sentence: Sentence, verb: re.Match, spans) -> bool:
+    """`Tham dự có …`, `Phát biểu tại hội nghị, đồng chí …`: no name before the verb in its
+    clause, so the names follow it."""
+    return not any(sentence.start <= pos < verb.start() for pos, _ in spans)
+
+
+def _subjects(spans, lower: int, verb: re.Match, after: bool, text: str) -> list[str]:
+    if after:
+        end = _clause_end(text, verb.end())
+        return list(dict.fromkeys(n for pos, n in spans if verb.end() <= pos < end))
+    start = _subject_start(text, lower, verb.start())
+    return list(dict.fromkeys(n for pos, n in spans if start <= pos < verb.start()))
+
+
+def _clause_end(text: str, pos: int) -> int:
+    match = re.compile(r"\.\s|\n|$").search(text, pos)
+    return match.start() if match else len(text)
+
+
+def _subject_start(text: str, lower: int, verb_start: int) -> int:
+    """Names before a verb belong to it back to the previous verb of another role."""
+    start = lower
+    for pattern in (CHAIR, SPEAK, ATTEND):
+        for match in pattern.finditer(text, lower, verb_start):
+            start = max(start, match.end())
+    return start
+
+
+def _assign(meeting: MeetingMention, roles) -> None:
+    chairs, speakers, attendees = roles
+    for target, names in ((meeting.chairs, chairs), (meeting.speakers, speakers),
+                          (meeting.attendees, attendees)):
+        for name in names:
+            if name not in target:
+                target.append(name)

@@ -1,0 +1,76 @@
+"""Provinces (gazetteer) and organisations (patterns in `kg/data/org_patterns.txt`)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.facts import Article, NamedMention, PersonMention
+from kg.gazetteer import find_mentions, lookup
+from kg.text import fold_tones, key
+from kg.vocab import expand, org_patterns
+from loaders.extract.spans import Sentence, evidence, sentences
+
+_PROVINCIAL_WORDS = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tỉnh ủy|thành ủy)(?!\w)")
+
+
+def extract_provinces(article: Article, persons: list[PersonMention]) -> list[NamedMention]:
+    text = fold_tones(article.text)
+    names = [fold_tones(p.name) for p in persons]
+    found: dict[str, NamedMention] = {}
+    for sentence in sentences(text):
+        for start, end, province in find_mentions(sentence.text):
+            if province and not _inside_name(sentence.text, start, end, names):
+                span = evidence(article, sentence, sentence.start + start, sentence.start + end, "places.gazetteer")
+                found.setdefault(province.name, NamedMention(province.name, span))
+    context = article.province_context and lookup(article.province_context)
+    if context and context.name not in found and _PROVINCIAL_WORDS.search(text):
+        span = evidence(article, Sentence(0, 0, ""), 0, 0, "places.context")
+        found[context.name] = NamedMention(context.name, span)
+    return list(found.values())
+
+
+def _inside_name(text: str, start: int, end: int, names: list[str]) -> bool:
+    for name in names:
+        for match in re.finditer(re.escape(name), text):
+            if match.start() <= start and end <= match.end():
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _org_regexes() -> list[re.Pattern]:
+    forms = sorted({fold_tones(f) for f in _place_forms()}, key=len, reverse=True)
+    place = r"(?: (?:tỉnh |thành phố )?(?:" + "|".join(re.escape(f) for f in forms) + r"))?"
+    return [re.compile(r"(?<!\w)" + p.replace("{place}", place) + r"(?!\w)") for p in org_patterns()]
+
+
+def _place_forms() -> list[str]:
+    from kg.gazetteer import provinces
+    return [p.name.removeprefix("TP ") for p in provinces()] + ["TP HCM", "TP.HCM", "Thành phố Hồ Chí Minh"]
+
+
+def extract_organizations(article: Article) -> list[NamedMention]:
+    text = fold_tones(article.text)
+    spans = []
+    for pattern in _org_regexes():
+        for match in pattern.finditer(text):
+            if not _post_internal(text, match):
+                spans.append(match.span())
+    kept = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    found: dict[str, NamedMention] = {}
+    for start, end in sorted(set(kept)):
+        name = expand(text[start:end])
+        sentence = _sentence_at(text, start)
+        found.setdefault(key(name), NamedMention(name, evidence(article, sentence, start, end, "places.orgs")))
+    return list(found.values())
+
+
+def _post_internal(text: str, match: re.Match) -> bool:
+    """`Phó Bí thư Thường trực Tỉnh ủy`: "Thường trực" belongs to the post, not the body."""
+    return match.group(0).startswith("Thường trực") and text[:match.start()].endswith("Bí thư ")
+
+
+def _sentence_at(text: str, pos: int) -> Sentence:
+    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
+    end = min([i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0] or [len(text)])
+    return Sentence(start, end, text[start:end])

@@ -1,0 +1,58 @@
+"""Sentences with offsets, evidence, and the shared word-level helpers of the extractors."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.facts import Article, Evidence
+from kg.text import fold_tones
+from kg.vocab import entries
+
+# Abbreviations ending in a dot do not end a sentence ("TP. Cần Thơ", "ThS. Lê …").
+_NO_BREAK = {"tp", "q", "ths", "ts", "gs", "pgs", "tt", "p", "h", "x", "tx", "ng", "đ/c", "gs.ts"}
+_BREAK = re.compile(r"(?<=[.!?…])[\s\"”']*\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])|\n+")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Sentence]:
+    out, start = [], 0
+    for match in _BREAK.finditer(text):
+        before = text[start:match.start()].rstrip()
+        last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before.split() else ""
+        if match.group(0).count("\n") == 0 and last in _NO_BREAK:
+            continue
+        _append(out, text, start, match.start())
+        start = match.end()
+    _append(out, text, start, len(text))
+    return out
+
+
+def _append(out: list, text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+def evidence(article: Article, sentence: Sentence, start: int, end: int, extractor: str) -> Evidence:
+    """Evidence for text[start:end] (absolute offsets) inside `sentence`."""
+    return Evidence(article.id, start, end, sentence.text, extractor)
+
+
+@lru_cache(maxsize=None)
+def word_alternation(name: str) -> str:
+    """A regex alternation of a vocabulary file's entries, longest first, tone-folded."""
+    forms = sorted({fold_tones(e) for e in entries(name)}, key=len, reverse=True)
+    return "|".join(re.escape(f) for f in forms)
+
+
+def is_title_word(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())

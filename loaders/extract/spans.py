@@ -54,5 +54,28 @@ def word_alternation(name: str) -> str:
     return "|".join(re.escape(f) for f in forms)
 
 
+# A hard line wrap inside a sentence (legal pages wrap at a fixed width): the next line goes
+# on in lower case or with a number, or the line ends on a word that cannot end a sentence.
+_LIST_MARKER = re.compile(r"[-–•*+]|\d{1,2}\s?[.)]\s|\d{1,2}/-|[a-zđ]\)\s|[IVX]{1,4}\.\s|Căn cứ|CĂN CỨ")
+_HANGING = re.compile(
+    r"(?i)(?<!\w)(?:của|số|và|về|ngày|tháng|năm|các|tại|với|theo|giữa|đối với|cho|thực hiện|việc|"
+    r"Luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Chỉ thị|Kế hoạch|Công văn|Tờ trình|Thông báo)[ \t]*$")
+
+
+def unwrap(text: str) -> str:
+    """Single line breaks that only wrap a sentence become spaces (same length, same offsets)."""
+    out = list(text)
+    for match in re.finditer(r"[ \t]*\n(?=[ \t]*\S)", text):
+        nl = match.end() - 1
+        prev = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        nxt = text[match.end():match.end() + 12].lstrip(" \t")
+        if not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt):
+            continue
+        first = nxt[0]
+        if first.islower() or first.isdigit() or prev.rstrip()[-1] == "," or _HANGING.search(prev[-30:]):
+            out[nl] = " "
+    return "".join(out)
+
+
 def is_title_word(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1:].islower())

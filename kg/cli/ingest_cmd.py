@@ -1,0 +1,90 @@
+"""`kg ingest`, `kg extract`, `kg forget`: getting articles in (and out)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_errors
+from kg.errors import InputError
+from kg.ingest import ingest, read_inputs
+from kg.stores import open_store
+from loaders.extract import extract as extract_article
+
+app = typer.Typer()
+
+Inputs = Annotated[list[str], typer.Argument(help="Files, folders or - for stdin (text, JSONL).")]
+
+
+@app.command("ingest")
+@user_errors
+def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
+               strict: Annotated[bool, typer.Option(help="Stop at the first failure.")] = False) -> None:
+    """Read articles, extract facts with evidence, and store them."""
+    with open_store(store) as db, _progress() as bar:
+        task = bar.add_task("ingest", total=None)
+        summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict)
+    for message in summary.errors:
+        err.print(f"Error: {message}", markup=False, highlight=False)
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        counts = summary.as_dict()["articles"]
+        out.print(table([{**counts, "nodes": summary.nodes, "edges": summary.edges}], title="Ingest"))
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+
+@app.command("extract")
+@user_errors
+def extract_cmd(inputs: Inputs,
+                out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here.")] = None
+                ) -> None:
+    """Print extracted facts as JSON Lines in the gold shape, without a store."""
+    failed = 0
+    sink = open(out_file, "w", encoding="utf-8") if out_file else None
+    try:
+        for record in read_inputs(inputs):
+            if isinstance(record, InputError):
+                failed += 1
+                err.print(f"Error: {record}", markup=False, highlight=False)
+                continue
+            line = json.dumps(extract_article(record).to_gold(), ensure_ascii=False)
+            (sink.write(line + "\n") if sink else typer.echo(line))
+    finally:
+        if sink:
+            sink.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("forget")
+@user_errors
+def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).")],
+               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Remove one article and exactly the claims only it supported."""
+    from kg.errors import NotFound
+    with open_store(store, create=False) as db:
+        target = _article_id(db, article)
+        if not db.retract(target):
+            raise NotFound(f"no article {article!r} in the store")
+    print_json({"forgotten": target}) if as_json else out.print(f"forgot {target}")
+
+
+def _article_id(db, text: str) -> str:
+    if db.article(text):
+        return text
+    for node in db.find(text, "Article", exact=True):
+        return node.id.removeprefix("article:")
+    for node in db.iter_nodes("Article"):
+        if node.props.get("url") == text:
+            return node.id.removeprefix("article:")
+    return text

@@ -1,0 +1,136 @@
+"""Identity rules: which mentions are one real thing.
+
+Persons — one node per (folded name, scope). The scope is the province a person's posts are
+in (a post naming a province, else a provincial post in the article's province); a person
+with only central posts (Trung ương, Chính phủ, Quốc hội, Bộ …) is scoped `central`. So the
+same name in two unrelated provinces is two persons, while a provincial leader named in many
+articles of one province, under any tone-mark spelling, is one.
+
+Documents — a number is not an id. `DocumentKey` = (normalised number, scope, year):
+central numbers (`/TW`, `-CP`, `-TTg`, `/QH…`, `-B…` ministries) are scoped `central`;
+local Party (`/TU`, `/HU`, `/ĐU`) and state (`-UBND`, `-HĐND`) numbers are scoped to the
+province of their issuer or article. The year comes from the stated date or the number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.gazetteer import Province, find_mentions, lookup
+from kg.text import fold_tones, key, slug
+from kg.vocab import expand
+
+CENTRAL = "central"
+_CENTRAL_POST = re.compile(
+    r"(?i)trung ương|chính phủ|quốc hội|bộ chính trị|ban bí thư|thủ tướng|chủ tịch nước|bộ trưởng|"
+    r"thứ trưởng|(?<!\w)bộ (?!\w*\s?chính trị)|tổng bí thư|đại sứ|thống đốc|tổng kiểm toán")
+_LOCAL_POST = re.compile(r"(?i)tỉnh|thành ủy|thành phố|huyện|quận|xã|phường|sở |hội đồng nhân dân|ủy ban nhân dân")
+_CENTRAL_SCOPES = re.compile(r"(?i)/(?:TW|TƯ|T\.Ư)$|-(?:CP|TTg|VPCP|BCT|BBT)$|/QH\d*$|/(?:\d{4}/)?(?:NĐ|TT|NQ)-CP|-B[A-ZĐ]{1,8}$|/TTLT/")
+
+
+def province_of_text(text: str) -> Province | None:
+    found = find_mentions(fold_tones(text))
+    return found[-1][2] if found else None
+
+
+def person_scope(posts: list[str], article_province: Province | None) -> str:
+    for post in posts:
+        named = province_of_text(post)
+        if named and _LOCAL_POST.search(post):
+            return named.slug
+    if any(_LOCAL_POST.search(p) and not _CENTRAL_POST.search(p) for p in posts) or not posts:
+        return article_province.slug if article_province else "unknown"
+    if any(_LOCAL_POST.search(p) for p in posts):
+        return article_province.slug if article_province else CENTRAL
+    return CENTRAL
+
+
+def person_id(name: str, scope: str) -> str:
+    return f"person:{slug(name)}@{scope}"
+
+
+def _drop_place(name: str, province: Province | None) -> str:
+    """`Tỉnh ủy Hậu Giang` → `Tỉnh ủy`; `Ủy ban nhân dân tỉnh An Giang` → `… tỉnh`."""
+    if province is None:
+        return name
+    forms = [province.name.removeprefix("TP "), "Thành phố Hồ Chí Minh", "thành phố Hồ Chí Minh"]
+    for form in forms:
+        if fold_tones(name).endswith(" " + fold_tones(form)):
+            return name[:-len(form)].rstrip()
+    return name
+
+
+def post_identity(post: str, article_province: Province | None) -> tuple[str, str, str]:
+    """(id, display name, scope): `Bí thư Tỉnh ủy` in Hậu Giang → `Bí thư Tỉnh ủy Hậu Giang`."""
+    expanded = expand(post)
+    named = province_of_text(expanded)
+    bare = _drop_place(expanded, named)
+    if _CENTRAL_POST.search(bare) and not _LOCAL_POST.search(bare):
+        return f"post:{slug(bare)}@{CENTRAL}", bare, CENTRAL
+    province = named or article_province
+    if province is None:
+        return f"post:{slug(bare)}@unknown", bare, "unknown"
+    display = f"{bare} {province.name}" if not named else expanded
+    return f"post:{slug(bare)}@{province.slug}", display, province.slug
+
+
+def org_identity(name: str, article_province: Province | None) -> tuple[str, str, str]:
+    expanded = expand(name)
+    named = province_of_text(expanded)
+    bare = _drop_place(expanded, named)
+    if _CENTRAL_POST.search(bare) and not _LOCAL_POST.search(bare) or re.search(r"(?i)^mặt trận tổ quốc", bare):
+        return f"org:{slug(bare)}@{CENTRAL}", bare, CENTRAL
+    province = named or article_province
+    scope = province.slug if province else "unknown"
+    display = expanded if named or province is None else f"{bare} {province.name}"
+    return f"org:{slug(bare)}@{scope}", display, scope
+
+
+@dataclass(frozen=True)
+class DocumentKey:
+    number: str
+    scope: str
+    year: int | None
+
+    @property
+    def id(self) -> str:
+        year = f"-{self.year}" if self.year else ""
+        return f"doc:{self.scope}:{slug(self.number)}{year}"
+
+    @property
+    def base(self) -> str:
+        """The id without the year: every candidate for a yearless mention shares it."""
+        return f"doc:{self.scope}:{slug(self.number)}"
+
+
+def document_key(number: str, doc_type: str | None, issuer: str | None, date: str | None,
+                 article_province: Province | None) -> DocumentKey:
+    year = int(date[:4]) if date and date[:4].isdigit() else _year_in_number(number)
+    shown = number if not number.isdigit() else f"{doc_type or 'văn bản'} {number}"
+    return DocumentKey(shown, _document_scope(number, issuer, article_province), year)
+
+
+def _year_in_number(number: str) -> int | None:
+    match = re.search(r"/((?:19|20)\d\d)/", number)
+    return int(match.group(1)) if match else None
+
+
+def _document_scope(number: str, issuer: str | None, article_province: Province | None) -> str:
+    issuer_province = province_of_text(issuer) if issuer else None
+    if issuer_province:
+        return issuer_province.slug
+    if _CENTRAL_SCOPES.search(number) or (issuer and _CENTRAL_POST.search(issuer) and not _LOCAL_POST.search(issuer)):
+        return CENTRAL
+    return article_province.slug if article_province else "unknown"
+
+
+def article_province(context: str | None, mentions: list[str]) -> Province | None:
+    """The article's province: its stated context, else the most named province."""
+    if context and lookup(context):
+        return lookup(context)
+    counts: dict[str, int] = {}
+    for name in mentions:
+        counts[name] = counts.get(name, 0) + 1
+    best = max(counts, key=counts.get) if counts else None
+    return lookup(best) if best else None
+

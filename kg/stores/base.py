@@ -1,0 +1,69 @@
+"""The store interface: a small set of primitives every query is written against once."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from kg.graph import Edge, Facts, Node
+
+
+@dataclass
+class UpsertResult:
+    status: str  # new | unchanged | replaced
+    nodes: int = 0
+    edges: int = 0
+
+
+class Store(ABC):
+    location: str
+
+    @abstractmethod
+    def upsert(self, facts: Facts) -> UpsertResult:
+        """Store one article's facts in one transaction (replacing its older claims)."""
+
+    def upsert_many(self, batch: Iterable[Facts]) -> list[UpsertResult]:
+        return [self.upsert(facts) for facts in batch]
+
+    @abstractmethod
+    def retract(self, article_id: str) -> bool:
+        """Remove one article and exactly the claims only it supported."""
+
+    @abstractmethod
+    def get(self, node_id: str) -> Node | None: ...
+
+    @abstractmethod
+    def find(self, text: str, node_type: str | None = None, limit: int = 50,
+             exact: bool = False) -> list[Node]:
+        """Nodes whose name or an alias contains (`exact`: equals) `text`, accent-, tone- and
+        case-insensitively; exact matches first."""
+
+    @abstractmethod
+    def find_ids(self, prefix: str) -> list[str]:
+        """Ids starting with `prefix` (document candidates share a base id)."""
+
+    @abstractmethod
+    def neighbours(self, node_id: str, edge_type: str | None, direction: str = "out") -> list[tuple[Edge, Node]]:
+        """Edges (one per claiming article) of a type leaving (`out`) or entering (`in`) a node."""
+
+    @abstractmethod
+    def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]: ...
+
+    @abstractmethod
+    def iter_edges(self, edge_type: str | None = None) -> Iterator[Edge]: ...
+
+    @abstractmethod
+    def article(self, article_id: str) -> dict | None: ...
+
+    @abstractmethod
+    def counts(self) -> dict:
+        """{"articles": n, "nodes": {type: n}, "edges": {type: n}} (edges counted once per triple)."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,218 @@
+"""The embedded store: one SQLite file, WAL, one transaction per article batch.
+
+Every node and edge row is a claim by one article; a node's properties are merged from
+its claims, so retracting an article removes exactly what only it said.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.errors import StoreError
+from kg.facts import Evidence
+from kg.graph import Edge, Facts, Node
+from kg.stores.base import Store, UpsertResult
+from kg.text import ascii_key, key
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT,
+    meta TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
+    props TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS nodes_type ON nodes(type);
+CREATE TABLE IF NOT EXISTS aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT NULL,
+    akey TEXT NOT NULL, PRIMARY KEY (node_id, alias));
+CREATE INDEX IF NOT EXISTS aliases_akey ON aliases(akey);
+CREATE TABLE IF NOT EXISTS claims (node_id TEXT NOT NULL, article_id TEXT NOT NULL, props TEXT NOT NULL,
+    start INTEGER, end INTEGER, sentence TEXT, extractor TEXT, PRIMARY KEY (node_id, article_id));
+CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE TABLE IF NOT EXISTS edges (src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL,
+    article_id TEXT NOT NULL, props TEXT NOT NULL, start INTEGER, end INTEGER, sentence TEXT,
+    extractor TEXT, PRIMARY KEY (src, type, dst, article_id));
+CREATE INDEX IF NOT EXISTS edges_src ON edges(src, type);
+CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
+CREATE INDEX IF NOT EXISTS edges_article ON edges(article_id);
+"""
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str, create: bool = True):
+        self.location = path
+        if not create and path != ":memory:" and not Path(path).exists():
+            raise StoreError(f"store not found: {path} (run `kg ingest` first)")
+        try:
+            self.db = sqlite3.connect(path, timeout=10, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writes ---------------------------------------------------------------------------
+    def upsert(self, facts: Facts) -> UpsertResult:
+        return self.upsert_many([facts])[0]
+
+    def upsert_many(self, batch: Iterable[Facts]) -> list[UpsertResult]:
+        results = []
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for facts in batch:
+                results.append(self._upsert_one(facts))
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise StoreError(f"store {self.location} is busy or unwritable: {exc}") from exc
+        except BaseException:
+            self._rollback()
+            raise
+        return results
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def _upsert_one(self, facts: Facts) -> UpsertResult:
+        article = facts.article
+        row = self.db.execute("SELECT hash FROM articles WHERE id=?", (article.id,)).fetchone()
+        if row and row[0] == article.content_hash:
+            return UpsertResult("unchanged")
+        status = "new"
+        if row:
+            self._retract(article.id)
+            status = "replaced"
+        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?)",
+                        (article.id, article.content_hash, article.published,
+                         json.dumps(article.meta(), ensure_ascii=False), article.text))
+        for claim in facts.nodes.values():
+            self._claim_node(article.id, claim)
+        for edge in facts.edges.values():
+            self._insert_edge(edge)
+        self._refresh_props([c.node.id for c in facts.nodes.values()])
+        return UpsertResult(status, len(facts.nodes), len(facts.edges))
+
+    def _claim_node(self, article_id: str, claim) -> None:
+        node, ev = claim.node, claim.evidence
+        self.db.execute("INSERT OR IGNORE INTO nodes (id, type, name) VALUES (?,?,?)",
+                        (node.id, node.type, node.name))
+        self.db.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
+                        (node.id, article_id, json.dumps(node.props, ensure_ascii=False),
+                         ev.start, ev.end, ev.sentence, ev.extractor))
+        for alias in {node.name, *claim.aliases}:
+            self.db.execute("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)",
+                            (node.id, alias, key(alias), ascii_key(alias)))
+
+    def _insert_edge(self, edge: Edge) -> None:
+        ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
+        self.db.execute("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
+                        (edge.src, edge.type, edge.dst, edge.article_id,
+                         json.dumps(edge.props, ensure_ascii=False), ev.start, ev.end,
+                         ev.sentence, ev.extractor))
+
+    def _refresh_props(self, node_ids: list[str]) -> None:
+        """A node's properties: per key, the first value its claims give, oldest article first."""
+        for node_id in node_ids:
+            merged: dict = {}
+            for (props,) in self.db.execute(
+                    "SELECT c.props FROM claims c JOIN articles a ON a.id=c.article_id "
+                    "WHERE c.node_id=? ORDER BY a.published, a.id", (node_id,)):
+                for k, v in json.loads(props).items():
+                    merged.setdefault(k, v)
+            self.db.execute("UPDATE nodes SET props=? WHERE id=?",
+                            (json.dumps(merged, ensure_ascii=False), node_id))
+
+    def retract(self, article_id: str) -> bool:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            found = self._retract(article_id)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        return found
+
+    def _retract(self, article_id: str) -> bool:
+        touched = [r[0] for r in self.db.execute("SELECT node_id FROM claims WHERE article_id=?", (article_id,))]
+        deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
+        self.db.execute("DELETE FROM claims WHERE article_id=?", (article_id,))
+        self.db.execute("DELETE FROM edges WHERE article_id=?", (article_id,))
+        orphans = [n for n in touched if not self.db.execute(
+            "SELECT 1 FROM claims WHERE node_id=? LIMIT 1", (n,)).fetchone()]
+        for node_id in orphans:
+            self.db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
+            self.db.execute("DELETE FROM aliases WHERE node_id=?", (node_id,))
+        self._refresh_props([n for n in touched if n not in orphans])
+        return deleted > 0
+
+    # -- reads ----------------------------------------------------------------------------
+    def get(self, node_id: str) -> Node | None:
+        row = self.db.execute("SELECT id, type, name, props FROM nodes WHERE id=?", (node_id,)).fetchone()
+        return _node(row) if row else None
+
+    def find(self, text: str, node_type: str | None = None, limit: int = 50,
+             exact: bool = False) -> list[Node]:
+        folded, bare = key(text), ascii_key(text)
+        type_clause = "AND n.type=?" if node_type else ""
+        pattern = _escape_like(bare) if exact else f"%{_escape_like(bare)}%"
+        params = [folded, bare, pattern] + ([node_type] if node_type else []) + [limit]
+        rows = self.db.execute(
+            f"SELECT n.id, n.type, n.name, n.props, MIN(CASE WHEN a.fkey=? THEN 0 WHEN a.akey=? THEN 1 "
+            f"ELSE 2 END) AS rank FROM aliases a JOIN nodes n ON n.id=a.node_id "
+            f"WHERE a.akey LIKE ? ESCAPE '\\' {type_clause} GROUP BY n.id ORDER BY rank, n.name LIMIT ?", params)
+        return [_node(r[:4]) for r in rows]
+
+    def find_ids(self, prefix: str) -> list[str]:
+        like = _escape_like(prefix) + "%"
+        return [r[0] for r in self.db.execute("SELECT id FROM nodes WHERE id LIKE ? ESCAPE '\\'", (like,))]
+
+    def neighbours(self, node_id: str, edge_type: str | None, direction: str = "out"):
+        near, far = ("src", "dst") if direction == "out" else ("dst", "src")
+        type_clause = "AND e.type=?" if edge_type else ""
+        params = [node_id] + ([edge_type] if edge_type else [])
+        rows = self.db.execute(
+            f"SELECT e.src, e.type, e.dst, e.article_id, e.props, e.start, e.end, e.sentence, e.extractor, "
+            f"n.id, n.type, n.name, n.props FROM edges e JOIN nodes n ON n.id=e.{far} "
+            f"WHERE e.{near}=? {type_clause} ORDER BY e.article_id, n.id", params)
+        return [(_edge(r[:9]), _node(r[9:])) for r in rows]
+
+    def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]:
+        sql, params = "SELECT id, type, name, props FROM nodes", ()
+        if node_type:
+            sql, params = sql + " WHERE type=?", (node_type,)
+        for row in self.db.execute(sql + " ORDER BY id", params):
+            yield _node(row)
+
+    def iter_edges(self, edge_type: str | None = None) -> Iterator[Edge]:
+        sql, params = "SELECT src, type, dst, article_id, props, start, end, sentence, extractor FROM edges", ()
+        if edge_type:
+            sql, params = sql + " WHERE type=?", (edge_type,)
+        for row in self.db.execute(sql + " ORDER BY src, type, dst, article_id", params):
+            yield _edge(row)
+
+    def article(self, article_id: str) -> dict | None:
+        row = self.db.execute("SELECT meta, text FROM articles WHERE id=?", (article_id,)).fetchone()
+        return {**json.loads(row[0]), "text": row[1]} if row else None
+
+    def counts(self) -> dict:
+        articles = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        nodes = dict(self.db.execute("SELECT type, COUNT(*) FROM nodes GROUP BY type ORDER BY type"))
+        edges = dict(self.db.execute(
+            "SELECT type, COUNT(*) FROM (SELECT DISTINCT src, type, dst FROM edges) GROUP BY type ORDER BY type"))
+        return {"articles": articles, "nodes": nodes, "edges": edges}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _node(row) -> Node:
+    return Node(row[0], row[1], row[2], json.loads(row[3]))
+
+
+def _edge(row) -> Edge:
+    evidence = Evidence(row[3], row[5], row[6], row[7], row[8]) if row[8] else None
+    return Edge(row[0], row[1], row[2], json.loads(row[4]), row[3], evidence)

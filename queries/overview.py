@@ -1,0 +1,55 @@
+"""Search, counts, and the shortest chain between two entities."""
+from __future__ import annotations
+
+from kg.errors import NotFound
+from kg.stores.base import Store
+from queries.resolve import node_scope, scope_name
+
+
+def search(store: Store, text: str, node_type: str | None = None, limit: int = 50) -> dict:
+    """`kg search`: accent-insensitive match on names and aliases."""
+    hits = store.find(text, node_type, limit)
+    return {"query": text, "results": [{"id": n.id, "type": n.type, "name": n.name,
+                                        "province": scope_name(node_scope(n))} for n in hits]}
+
+
+def stats(store: Store) -> dict:
+    return store.counts()
+
+
+def path(store: Store, source: str, target: str, max_nodes: int = 200_000) -> dict:
+    """`kg path`: the shortest chain of relations between two entities, each hop with evidence.
+
+    Articles are left out of the graph walked: "both mentioned in one article" is not a relation.
+    """
+    import networkx as nx
+    start, end = _one(store, source), _one(store, target)
+    graph = nx.Graph()
+    for edge in store.iter_edges():
+        if not edge.src.startswith("article:"):
+            graph.add_edge(edge.src, edge.dst)
+            graph.edges[edge.src, edge.dst].setdefault("claims", []).append(edge)
+    try:
+        ids = nx.shortest_path(graph, start.id, end.id)
+    except (nx.NetworkXNoPath, nx.NodeNotFound) as exc:
+        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r}") from exc
+    hops = []
+    for a, b in zip(ids, ids[1:]):
+        claim = graph.edges[a, b]["claims"][0]
+        hops.append({"from": claim.src, "type": claim.type, "to": claim.dst, "article": claim.article_id,
+                     "sentence": claim.evidence.sentence if claim.evidence else None})
+    return {"from": start.id, "to": end.id, "nodes": [{"id": i, "name": store.get(i).name} for i in ids],
+            "hops": hops}
+
+
+def _one(store: Store, text: str):
+    node = store.get(text)
+    if node:
+        return node
+    from queries.resolve import pick
+    hits = store.find(text, None, limit=20, exact=True) or store.find(text, None, limit=20)
+    hits = [h for h in hits if h.type != "Article"]
+    if len(hits) == 1:
+        return hits[0]
+    types = {h.type for h in hits}
+    return pick(store, text, types.pop() if len(types) == 1 else "Person")

@@ -89,9 +89,11 @@ def lookup(name: str) -> Province | None:
     return index.get(key(name)) or index.get(cleaned) or index.get(ascii_key(cleaned))
 
 
-def successors_and_predecessors(province: Province) -> list[Province]:
-    """The unit itself, the 2025 unit it went into, and the old units that went into it."""
-    return [p for p in provinces() if p.current == province.current or p.name == province.current]
+def is_place_name(text: str) -> bool:
+    """A written name that is a province in running text; the bare "Hồ Chí Minh" is the person
+    (the city is written with its TP/Thành phố prefix)."""
+    province = lookup(text)
+    return province is not None and key(text) not in {key(b) for b in _DISPLAY}
 
 
 @lru_cache(maxsize=1)

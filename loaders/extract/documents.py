@@ -1,6 +1,11 @@
 """Numbered documents: Party (`21-NQ/TW`), administrative (`1234/QĐ-UBND`), normative
 (`09/2024/NĐ-CP`) and bare numbers (`Nghị quyết số 24`), with type, issuer and date
-as the text states them."""
+as the text states them; and unnumbered documents identified by a title:
+  - laws:                      `Luật Tổ chức Chính quyền địa phương`, `Luật sửa đổi, bổ sung … của Luật A và Luật B`
+  - congress resolutions:      `Nghị quyết Đại hội đại biểu Đảng bộ tỉnh … lần thứ X, nhiệm kỳ 2020-2025`
+  - plans implementing a text: `Chương trình thực hiện Nghị quyết số 27-NQ/TW`, `Đề án … theo Nghị quyết số 18`
+Hard-wrapped lines of legal pages are joined first (`spans.unwrap`), so a number or a title
+broken over two lines is still one mention."""
 from __future__ import annotations
 
 import re
@@ -8,10 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.facts import Article, DocumentMention
+from kg.gazetteer import find_mentions
 from kg.text import fold_tones, key
 from kg.vocab import entries, expand
 from loaders.extract.dates import LONG_FORM, parse_at
-from loaders.extract.spans import evidence, sentences
+from loaders.extract.spans import evidence, sentences, unwrap
 
 EXTRACTOR = "documents.numbers"
 _CODE = r"[A-ZĐ][A-Za-zĐđ]{0,9}"
@@ -21,17 +27,38 @@ STATE_NUMBER = re.compile(
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
 _HEADER_BODY = re.compile(
     r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|TỈNH ỦY|THÀNH ỦY|THỦ TƯỚNG CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|"
-    r"CHÍNH PHỦ|BỘ [A-ZĐÀ-Ỹ ]+?)((?: (?:TỈNH|THÀNH PHỐ)(?: [A-ZĐÀ-Ỹ]+){1,3}?)?)\s*(?=-|\||CỘNG|Độc)")
+    r"CHÍNH PHỦ|BỘ [A-ZĐÀ-Ỹ ]+?)((?:\s+(?:TỈNH|THÀNH PHỐ)(?:\s+[A-ZĐÀ-Ỹ]+){1,3}?)?)\s*(?=-|\||CỘNG|Độc)")
+_LOCAL_BODY = re.compile(r"^(?:Ủy ban nhân dân|Hội đồng nhân dân)$")
+_DATELINE = re.compile(r"(?:\||\n|^)\s*([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})\s*,\s*ngày\s+\d")
 _ISSUER_END = re.compile(
     r"(?i)\s+(?:(?:về|v/v|quy định|phê duyệt|tiếp tục|ban hành|thực hiện|triển khai|sửa đổi|hướng dẫn|"
-    r"ngày|tại|đã|cho|là|với|để|gắn|và các|và những|và (?:kế hoạch|nghị|chỉ|chương|quyết|thông|đề))"
-    r"(?!\w)|năm \d)|[,;.“\"”:]|\s[-–]\s|\s\w$|$")
+    r"ngày|tại|đã|cho|là|với|để|gắn|giao|ký|quyết định|chỉ đạo|yêu cầu|bổ nhiệm|điều động|công nhận|"
+    r"chuẩn y|phân công|đồng ý|chấp thuận|nêu rõ|xác định|đề ra|có|"
+    r"và các|và những|và (?:kế hoạch|nghị|chỉ|chương|quyết|thông|đề))"
+    r"(?!\w)|năm \d)|[,;“\"”:]|\.(?!\w)|\s[-–]\s|\s\w$|$")
+# Words that open an issuer written without "của" right after a date or as a clause subject.
+_ISSUER_HEAD = re.compile(
+    r"(?:Hội nghị (?:lần thứ|Trung ương)|Ban Chấp hành|Ban Thường vụ|Ban Bí thư|Bộ Chính trị|"
+    r"Chính phủ|Thủ tướng|Quốc hội|Ủy ban Thường vụ Quốc hội|Ủy ban nhân dân|UBND|Hội đồng nhân dân|HĐND|"
+    r"Tỉnh ủy|Thành ủy|Huyện ủy|Bộ trưởng|Bộ [A-ZĐ]|Sở [A-ZĐ]|Chủ tịch|Văn phòng|Ban [A-ZĐ]|Ủy ban [A-ZĐ])")
+_PLAN_TYPES = ("Chương trình", "Kế hoạch", "Đề án")
 
 
 @dataclass(frozen=True)
 class DocType:
     word: str
     codes: tuple[str, ...]
+
+
+@dataclass
+class Occurrence:
+    """One mention of a document in the (unwrapped, tone-folded) text."""
+    type_start: int  # where its type word starts (== start when none is written)
+    start: int
+    end: int
+    id: str
+    written: str | None  # the type word as written
+    numbered: bool
 
 
 @lru_cache(maxsize=1)
@@ -46,13 +73,18 @@ def doc_types() -> list[DocType]:
 @lru_cache(maxsize=1)
 def _type_before() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT|QĐ"
-    return re.compile(rf"(?i)(?<!\w)({words})\s*(?:số\s*:?\s*)?$")
+    return re.compile(rf"(?i)(?<![^\W\d_])({words})\s*(?:số\s*(?:hiệu\s*)?:?\s*)?$")
+
+
+@lru_cache(maxsize=1)
+def _type_word() -> str:
+    return "|".join(re.escape(t.word) for t in doc_types())
 
 
 @lru_cache(maxsize=1)
 def _bare_number() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT"
-    return re.compile(rf"(?<!\w)((?i:{words})\s+số|{words})\s+(\d{{1,4}})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
+    return re.compile(rf"(?<![^\W\d_])((?i:{words})\s+số|{words})\s+(\d{{1,4}})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
 
 
 def canonical_number(raw: str) -> str:
@@ -68,14 +100,16 @@ def type_for(number: str, written: str | None) -> str | None:
         abbreviations = {"nđ": "Nghị định", "nq": "Nghị quyết", "ct": "Chỉ thị", "qđ": "Quyết định"}
         if word in abbreviations:
             return abbreviations[word]
-        return next((t.word for t in doc_types() if key(t.word) == word), None)
+        found = next((t.word for t in doc_types() if key(t.word) == word), None)
+        if found:
+            return found
     code = _code_of(number)
     return next((t.word for t in doc_types() if code in t.codes), None)
 
 
 def _code_of(number: str) -> str:
     party = PARTY_NUMBER.fullmatch(number)
-    tail = party.group(2) if party else number.split("/")[-1].split("-")[0]
+    tail = party.group(2) if party else re.split(r"[-.]", number.split("/")[-1])[0]
     if "/TTLT/" in number:
         return "TTLT"
     if not party and re.fullmatch(r"\d+/\d{4}/QH\d*", number):
@@ -84,19 +118,29 @@ def _code_of(number: str) -> str:
 
 
 def extract_documents(article: Article) -> list[DocumentMention]:
-    text = fold_tones(article.text)
+    text = unwrap(fold_tones(article.text))
     found: dict[str, DocumentMention] = {}
     for sentence in sentences(text):
         for start, end, number, written in _numbers(text, sentence.start, sentence.end):
             if number in found:
-                _fill(found[number], text, end, article)
+                _fill(found[number], text, start, end)
                 continue
             mention = DocumentMention(number, type_for(number, written), None, None,
                                       evidence(article, sentence, start, end, EXTRACTOR))
-            _fill(mention, text, end, article)
+            _fill(mention, text, start, end)
+            mention.date = mention.date or _signed_date(text, start, article.year)
             found[number] = mention
     _header_issuer(text, found)
-    return _unify_bare(list(found.values()))
+    mentions = _unify_bare(list(found.values()))
+    for occ in titled_occurrences(text):
+        if occ.id not in {m.id for m in mentions}:
+            sentence = next((s for s in sentences(text) if s.start <= occ.start < s.end + 1), None)
+            if sentence is None:
+                continue
+            mentions.append(DocumentMention(occ.id, occ.written, None, None,
+                                            evidence(article, sentence, occ.type_start, occ.end,
+                                                     "documents.titles")))
+    return mentions
 
 
 def _numbers(text: str, lower: int, upper: int):
@@ -116,43 +160,125 @@ def _numbers(text: str, lower: int, upper: int):
             yield match.start(2), match.end(2), match.group(2), written
 
 
-def _fill(mention: DocumentMention, text: str, end: int, article: Article) -> None:
-    """Date and issuer stated right after the number: `… ngày 22/11/2012 của Bộ Chính trị`."""
+def _fill(mention: DocumentMention, text: str, start: int, end: int) -> None:
+    """Date and issuer stated around the number: `… ngày 22/11/2012 của Bộ Chính trị`,
+    `… của Bộ Chính trị ngày 12/4/2021`, `… do Bộ trưởng Bộ Tài chính ban hành`,
+    `theo đề nghị của X tại Tờ trình số …`, `X ký ban hành Quyết định số …`."""
     pos = end
-    gap = re.match(r"[\s,]*(?:ban hành\s+|ký\s+)?(?:ngày\s+|,\s*)?", text[pos:pos + 30])
-    parsed = parse_at(text, pos + gap.end(), None) if "ngày" in gap.group(0) else None
-    if not parsed:
-        long_form = LONG_FORM.match(text, pos + len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip()))
-        parsed = (parse_at(text, long_form.start(), None)) if long_form else None
+    pos = _date_after(mention, text, pos)
+    issuer = re.match(r"[\s,]*(?:của|giữa)\s+", text[pos:pos + 12])
+    if issuer:
+        if mention.issuer is None:
+            mention.issuer = _issuer_text(text, pos + issuer.end())
+        stop = _ISSUER_END.search(text, pos + issuer.end(), min(len(text), pos + issuer.end() + 120))
+        if stop and mention.date is None:
+            _date_after(mention, text, stop.start(), need_word=True)
+    elif pos > end and mention.issuer is None:
+        head = re.match(r"[\s,]*(?=" + _ISSUER_HEAD.pattern + ")", text[pos:pos + 40])
+        if head:
+            mention.issuer = _issuer_text(text, pos + head.end())
+    if mention.issuer is None:
+        mention.issuer = _issuer_around(text, start, end)
+
+
+def _date_after(mention: DocumentMention, text: str, pos: int, need_word: bool = False) -> int:
+    gap = re.match(r"[\s,]*(?:ban hành\s+|ký\s+)?(?=ngày\s)" if need_word else
+                   r"[\s,]*(?:ban hành\s+|ký\s+)?(?=ngày\s|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4})",
+                   text[pos:pos + 30])
+    if not gap:
+        return pos
+    at = pos + gap.end()
+    parsed = parse_at(text, at, None)
+    if not parsed and text.startswith("ngày", at):
+        after_word = re.match(r"ngày\s*", text[at:at + 10])
+        parsed = parse_at(text, at + after_word.end(), None)
     if parsed and parsed[0][0] != "-":
         mention.date = mention.date or parsed[0]
-        pos = parsed[1]
-    issuer = re.match(r"[\s,]*(?:của|giữa)\s+", text[pos:pos + 12])
-    if issuer and mention.issuer is None:
-        mention.issuer = _issuer_text(text, pos + issuer.end())
+        return parsed[1]
+    return pos
 
 
 def _issuer_text(text: str, start: int) -> str | None:
     stop = _ISSUER_END.search(text, start, min(len(text), start + 120))
     raw = text[start:stop.start() if stop else start + 120].strip()
     raw = re.sub(r"\s*\(\s*$", "", raw)
-    return expand(raw) if raw and raw[0].isupper() else None
+    return expand(" ".join(raw.split())) if raw and raw[0].isupper() else None
+
+
+def _type_start(text: str, start: int, lower: int = 0) -> int:
+    before = _type_before().search(text, max(lower, start - 30), start)
+    return before.start() if before else start
+
+
+def _issuer_around(text: str, start: int, end: int) -> str | None:
+    type_start = _type_start(text, start)
+    before = text[max(0, type_start - 160):type_start]
+    proposal = re.search(r"(?i)đề nghị của\s+([^;.\n]{3,120}?)\s+tại\s*$", before)
+    if proposal and proposal.group(1)[0].isupper() and len(proposal.group(1).split()) <= 20:
+        return expand(" ".join(proposal.group(1).split()))
+    subject = _signer(before)
+    if subject and re.match(_ISSUER_HEAD.pattern, subject):
+        return _issuer_text(subject + " ", 0)
+    if re.search(r"(?i)(?:tại|theo)\s*$", before):
+        after = re.match(r"\s*,\s*(?=" + _ISSUER_HEAD.pattern + ")", text[end:end + 40])
+        if after:
+            return _issuer_text(text, end + after.end())
+    by = re.match(r"[^;.\n]{0,200}?\s+do\s+((?:" + _ISSUER_HEAD.pattern + r")[^;.\n]{0,80}?)\s+ban hành(?!\w)",
+                  text[end:end + 300])
+    if by:
+        return _issuer_text(by.group(1) + " ", 0)
+    return None
+
+
+_SIGN_VERB = re.compile(r"(?:,\s*)?(?<!\w)(?:đã\s+)?(?:ký\s+ban hành|ký|ban hành)\s*$")
+
+
+def _signer(before: str) -> str | None:
+    """The subject of `X (đã) ký ban hành` right before a document; `A, Chủ tịch …, ký` → the post."""
+    verb = _SIGN_VERB.search(before)
+    if not verb:
+        return None
+    pieces = re.split(r"[,;\n]|\.\s", before[:verb.start()])
+    return pieces[-1].strip() or None
+
+
+def _signed_date(text: str, start: int, year: int | None) -> str | None:
+    """`Ngày 18.12, ông A, Chủ tịch …, ký ban hành Quyết định số …`: the signing date."""
+    type_start = _type_start(text, start)
+    line_start = max(text.rfind("\n", 0, type_start), text.rfind(". ", 0, type_start)) + 1
+    before = text[line_start:type_start]
+    if not _SIGN_VERB.search(before):
+        return None
+    dated = re.search(r"(?i)(?<!\w)ngày\s+", before)
+    if dated:
+        parsed = parse_at(before, dated.end(), year) or parse_at(before, dated.start(), year)
+        if parsed and parsed[0][0] != "-":
+            return parsed[0]
+    return None
 
 
 def _header_issuer(text: str, found: dict[str, DocumentMention]) -> None:
     """Legal pages: `ỦY BAN NHÂN DÂN | TỈNH AN GIANG | … Số: 1994/QĐ-UBND | An Giang, ngày …`."""
     for mention in found.values():
-        start, end = mention.evidence.start, mention.evidence.end
-        if not re.search(r"Số\s*:\s*$", text[max(0, start - 12):start]):
-            continue
-        head = " ".join(text[max(0, start - 400):start].split())
-        body = _HEADER_BODY.search(head)
-        if body and mention.issuer is None:
-            mention.issuer = expand(_sentence_case(body.group(1) + body.group(2)))
-        window = " ".join(text[max(0, start - 200):end + 120].split())
-        dated = LONG_FORM.search(window)
-        if dated and mention.date is None:
-            mention.date = parse_at(window, dated.start(), None)[0]
+        for match in re.finditer(re.escape(mention.id), text):
+            start, end = match.span()
+            if not re.search(r"Số\s*:\s*$", text[max(0, start - 12):start]):
+                continue
+            head = " ".join(text[max(0, start - 400):start].split())
+            body = _HEADER_BODY.search(head)
+            if body and (mention.issuer is None or mention.evidence.start != start):
+                issuer = expand(_sentence_case(body.group(1) + body.group(2)))
+                if _LOCAL_BODY.match(issuer):
+                    place = _DATELINE.search(text, end, end + 120)
+                    mentions = find_mentions(place.group(1)) if place else []
+                    if mentions:
+                        issuer += " tỉnh " + " ".join(place.group(1).split())
+                mention.issuer = issuer
+            window = " ".join(text[max(0, start - 200):end + 120].split())
+            dated = LONG_FORM.search(window)
+            if dated:
+                mention.date = parse_at(window, dated.start(), None)[0]
+            break
 
 
 def _sentence_case(upper: str) -> str:
@@ -168,3 +294,157 @@ def _unify_bare(mentions: list[DocumentMention]) -> list[DocumentMention]:
     """A bare `CT 1792` next to `1792/CT-TTg` in one article is that document."""
     full = {m.id.split("/")[0].split("-")[0]: m for m in mentions if not m.id.isdigit()}
     return [m for m in mentions if not (m.id.isdigit() and m.id in full)]
+
+
+# --- occurrences (numbered and titled) for relations ------------------------------------------
+
+def numbered_occurrences(text: str) -> list[Occurrence]:
+    out = []
+    for sentence in sentences(text):
+        for start, end, number, written in _numbers(text, sentence.start, sentence.end):
+            out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
+                                  written, True))
+    return out
+
+
+_LAW_STOP = re.compile(
+    r"(?i)\s+(?:ngày|năm|số|về|đã|được|có|này|nay|quy định|do|của|thì|sẽ|là|tại|để|nhằm|trong|với|theo|khi|"
+    r"từ|đến|hướng dẫn|sửa đổi|cũng|nêu|đang|vừa|không|phải|cần|chưa|mới|vẫn)(?!\w)|"
+    r"\s+và (?=luật|bộ luật|nghị|quyết|thông|chỉ|kế|chương|đề án|các|những)|\s*[,;:.()“”\"\n|]|\s+[-–]\s|$")
+_LAW_OPEN = re.compile(r"(?<![^\W\d_])Luật\s+(?!sư(?!\w))(?=[^\W\d_])")
+_LAW_CONTEXT = re.compile(r"(?i)(?:\d|căn cứ|thi hành|hướng dẫn|của|theo|và|^|\n|[-–•;]|sửa đổi, bổ sung)\s*$")
+_AMENDING_LAW = re.compile(r"Luật sửa đổi,? bổ sung (?:một số điều (?:của )?)?(?=Luật\s)")
+_CONGRESS_RESOLUTION = re.compile(
+    r"(?<![^\W\d_])Nghị quyết Đại hội(?: (?:đại biểu|toàn quốc|lần thứ|Đảng bộ|tỉnh|thành phố|huyện|"
+    r"[A-ZĐ][^\W\d_]*|[IVXL]+(?!\w)|\d{1,2}(?!\w)))+"
+    r"(?: của Đảng(?! bộ))?(?:,? \(nhiệm kỳ \d{4}\s?[-–]\s?\d{4}\)|, nhiệm kỳ \d{4}\s?[-–]\s?\d{4})?")
+_PLAN = re.compile(
+    r"(?<![^\W\d_])(Chương trình|Kế hoạch|Đề án|chương trình|kế hoạch|đề án)"
+    r"((?: [^\s,;:.“”\"()|]+){0,14}?) (?:triển khai thực hiện|tiếp tục thực hiện|thực hiện) ")
+_PLAN_BY = re.compile(
+    r"(?<![^\W\d_])(Chương trình|Kế hoạch|Đề án)((?: [^\s;:.“”\"()|]+){1,30}?),? theo ")
+
+
+def _law_title(text: str, start: int) -> int | None:
+    """End of the title of `Luật …` opening at start (after `Luật `), or None."""
+    stop = _LAW_STOP.search(text, start, min(len(text), start + 160))
+    end = stop.start() if stop else min(len(text), start + 160)
+    words = text[start:end].split()
+    if len(words) > 14:
+        return None
+    if words and re.fullmatch(r"(?:19|20)\d\d", words[-1]) is None and len(words) < 2:
+        return None
+    return end if words else None
+
+
+def titled_occurrences(text: str) -> list[Occurrence]:
+    """Unnumbered documents identified by a title, each once per occurrence; ids unified."""
+    return _titled(text)[0]
+
+
+def titled_relations(text: str) -> list[tuple[str, str, str]]:
+    """(source, rel, target) stated by a title: `Chương trình thực hiện Nghị quyết …`."""
+    return _titled(text)[1]
+
+
+@lru_cache(maxsize=32)
+def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
+    occurrences: list[Occurrence] = []
+    relations: list[tuple[str, str, str]] = []
+    ids: list[str] = []
+
+    def register(type_start: int, end: int, written: str) -> Occurrence:
+        raw = " ".join(text[type_start:end].split())
+        occ = Occurrence(type_start, type_start, end, _unify_title(ids, raw, written), written, False)
+        occurrences.append(occ)
+        return occ
+
+    for match in _AMENDING_LAW.finditer(text):
+        if _draft_before(text, match.start()):
+            continue
+        targets, pos = [], match.end()
+        while text.startswith("Luật ", pos):
+            end = _law_title(text, pos + 5)
+            if end is None:
+                break
+            targets.append((pos, end))
+            more = re.match(r" và (?=Luật )", text[end:end + 6])
+            if not more:
+                break
+            pos = end + more.end()
+        if targets:
+            source = register(match.start(), targets[-1][1], "Luật")
+            for start, end in targets:
+                target = register(start, end, "Luật")
+                relations.append((source.id, "amends", target.id))
+    for match in _LAW_OPEN.finditer(text):
+        if any(o.type_start == match.start() for o in occurrences) or _draft_before(text, match.start()):
+            continue
+        if text.startswith("sửa đổi", match.end()):
+            continue
+        end = _law_title(text, match.end())
+        if end is None:
+            continue
+        first = text[match.end():end].split()[0]
+        if not first[0].isupper() and not _LAW_CONTEXT.search(text[max(0, match.start() - 20):match.start()]):
+            continue
+        register(match.start(), end, "Luật")
+    for match in _CONGRESS_RESOLUTION.finditer(text):
+        if len(match.group(0).split()) >= 5 and not _draft_before(text, match.start()) \
+                and not text.startswith(" các cấp", match.end()):
+            register(match.start(), match.end(), "Nghị quyết")
+    numbered = numbered_occurrences(text)
+    targets = sorted(numbered + occurrences, key=lambda o: o.type_start)
+    by_start = {}
+    for occ in targets:
+        by_start.setdefault(occ.type_start, occ)
+    for match in _PLAN.finditer(text):
+        target = by_start.get(match.end())
+        title = match.group(2)
+        if target is None or not _plan_title_ok(text, match, title):
+            continue
+        if match.group(1)[0].islower() and not re.match(r" của [A-ZĐ]", title):
+            continue
+        plan = register(match.start(), target.end, match.group(1).capitalize())
+        rel = "summarizes" if re.search(r"(?<!\w)(?:tổng kết|sơ kết)(?!\w)", title) else "implements"
+        relations.append((plan.id, rel, target.id))
+    for match in _PLAN_BY.finditer(text):
+        target = by_start.get(match.end())
+        title = match.group(2)
+        if target is None or not _plan_title_ok(text, match, title) or not title[1:2].islower():
+            continue
+        plan = register(match.start(), match.start() + len(match.group(1)) + len(title.rstrip(",")),
+                        match.group(1))
+        relations.append((plan.id, "implements", target.id))
+    return occurrences, relations
+
+
+def _plan_title_ok(text: str, match: re.Match, title: str) -> bool:
+    if re.match(r"\s*(?:số|\d)", title) or re.search(rf"(?<!\w)(?:{_type_word()})(?!\w)", title):
+        return False
+    return not re.search(r"(?i)(?:dự thảo|các|những|mỗi|từng)\s*$", text[max(0, match.start() - 12):match.start()])
+
+
+def _draft_before(text: str, pos: int) -> bool:
+    return re.search(r"(?i)(?:dự thảo|dự án)\s*$", text[max(0, pos - 12):pos]) is not None
+
+
+def _unify_title(ids: list[str], raw: str, written: str) -> str:
+    """`Luật X` after `Luật X 2015`, or a resolution without its province name after the full
+    one, is the same document: reuse the first id."""
+    tokens = key(raw).replace(",", " ").replace("(", " ").replace(")", " ").split()
+    for existing in ids:
+        other = key(existing).replace(",", " ").replace("(", " ").replace(")", " ").split()
+        if other == tokens:
+            return existing
+        short, long_ = sorted((tokens, other), key=len)
+        if len(short) >= 4 and len(long_) - len(short) <= 2 and short[:2] == long_[:2] \
+                and _subsequence(short, long_):
+            return existing
+    ids.append(raw)
+    return raw
+
+
+def _subsequence(short: list[str], long_: list[str]) -> bool:
+    it = iter(long_)
+    return all(any(word == other for other in it) for word in short)

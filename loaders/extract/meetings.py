@@ -60,6 +60,10 @@ def _meeting_in(article: Article, text: str, sentence: Sentence, meetings) -> Me
         return None
     end = _name_end(text, match.end(), sentence.end)
     name = text[match.start():end].strip(" ,;.-–")
+    if meetings and key(name) == key(match.group(0)):
+        # a bare "cuộc họp" / "Hội nghị" refers back to the meeting reported
+        meetings[-1].date = meetings[-1].date or _date_in(text, sentence, article.year)
+        return meetings[-1]
     for meeting in meetings:
         if key(meeting.name).startswith(key(name)) or key(name).startswith(key(meeting.name)):
             if len(name) > len(meeting.name) and meeting.name[0].islower():

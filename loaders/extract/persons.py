@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.facts import Article, PersonMention
-from kg.gazetteer import lookup
+from kg.gazetteer import is_place_name
 from kg.text import fold_tones, key
 from kg.vocab import expand, keyset
 from loaders.extract.spans import WORD, Sentence, evidence, is_title_word, sentences, word_alternation
@@ -121,7 +121,7 @@ def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
 
 
 def _is_place(candidate: str) -> bool:
-    return lookup(candidate) is not None or key(candidate) in keyset("place_names.txt")
+    return is_place_name(candidate) or key(candidate) in keyset("place_names.txt")
 
 
 def _bad_context(text: str, start: int, end: int) -> bool:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 
 from kg.facts import Article, DocRelation, DocumentMention, MeetingDocument, MeetingMention
-from kg.text import fold_tones
-from loaders.extract.spans import Sentence, evidence, sentences
+from kg.text import fold_tones, key
+from loaders.extract.documents import Occurrence, numbered_occurrences, titled_occurrences, titled_relations
+from loaders.extract.spans import Sentence, evidence, sentences, unwrap
 
 EXTRACTOR = "relations.verbs"
 RELATION_VERBS = [
     ("amends", re.compile(r"(?i)(?<!\w)(?:sửa đổi,? bổ sung|điều chỉnh,? bổ sung)(?: một số điều(?: của)?)?(?!\w)")),
     ("replaces", re.compile(r"(?i)(?<!\w)thay thế(?!\w)")),
-    ("guides", re.compile(r"(?i)(?<!\w)(?:quy định chi tiết|hướng dẫn thi hành|hướng dẫn thực hiện|hướng dẫn)(?!\w)")),
+    ("guides", re.compile(r"(?i)(?<!\w)(?:quy định chi tiết(?: và biện pháp thi hành| và hướng dẫn thi hành| thi hành)?"
+                          r"|hướng dẫn thi hành|hướng dẫn thực hiện|hướng dẫn)(?!\w)")),
     ("implements", re.compile(r"(?i)(?<!\w)(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai)(?!\w)")),
 ]
 ACTIONS = [
@@ -28,20 +30,61 @@ ACTIONS = [
     ("discuss", re.compile(r"(?i)(?<!\w)(?:thảo luận|cho ý kiến|góp ý)(?!\w)")),
     ("implement", re.compile(r"(?i)(?<!\w)(?:về việc thực hiện|triển khai tổ chức thực hiện|triển khai thực hiện|triển khai)(?!\w)")),
 ]
-_BASED_ON = re.compile(r"(?i)(?<!\w)căn cứ(?!\w)")
+_BASED_ON = re.compile(r"(?<!\w)(?:Căn cứ|CĂN CỨ)(?!\w)")
+# A preamble item ends where the next basis, the proposal or the enacting words begin.
+_BASIS_END = re.compile(
+    r"(?<!\w)(?:Căn cứ|CĂN CỨ|(?:Theo|Xét|Trên cơ sở)(?: đề nghị| đề xuất)|QUYẾT ĐỊNH|QUYẾT NGHỊ|"
+    r"Điều 1|Nay ban hành|ban hành Kế hoạch)(?!\w)|\n\s*(?:II|III|IV|V)\.\s|\n\s*\n\s*(?![\d\-–•+]|Căn cứ)")
+# Where an item of a list of bases starts: right after "Căn cứ", ";", "và", a list marker.
+_ITEM_OPEN = re.compile(
+    r"(?:(?<!\w)(?:Căn cứ|CĂN CỨ)(?: vào)?|;|(?<!\w)và|\n\s*(?:\d{1,2}\s?[.)/]-?|[-–•+]|[a-zđ]\))\s*\d{0,2}|^)\s*$")
+_LIST_HEAD = re.compile(r"(?<!\w)CĂN CỨ[^\n]*\n(?:[^\n]*[A-ZĐ]{2,}[^\n]*\n)?|(?<!\w)Căn cứ\s*:\s*\n")
 _MEETING_WORDS = re.compile(r"(?i)(?<!\w)(?:hội nghị|cuộc họp|kỳ họp|đại hội)(?!\w)")
 
 
 def extract_relations(article: Article, documents: list[DocumentMention]) -> list[DocRelation]:
-    text = fold_tones(article.text)
+    text = unwrap(fold_tones(article.text))
+    known = {key(d.id): d.id for d in documents}
+    occurrences = _occurrences(text, known)
     own = _own_document(text, documents)
     found: dict[tuple, DocRelation] = {}
+
+    def add(relation: DocRelation) -> None:
+        if relation.source != relation.target:
+            found.setdefault((relation.source, relation.rel, relation.target), relation)
+
     for sentence in sentences(text):
         for start, end in _clauses(text, sentence):
-            docs = _docs_between(documents, text, start, end)
-            for relation in _clause_relations(article, sentence, text, docs, own, start, end):
-                found.setdefault((relation.source, relation.rel, relation.target), relation)
+            docs = [(o.start, o.end, o.id) for o in occurrences if start <= o.start and o.end <= end]
+            for relation in _clause_relations(article, sentence, text, docs, start, end):
+                add(relation)
+    if own:
+        for relation in _bases(article, text, occurrences, own):
+            add(relation)
+    whole = Sentence(0, len(text), text)
+    for source, rel, target in titled_relations(text):
+        if key(source) in known and key(target) in known:
+            add(DocRelation(known[key(source)], rel, known[key(target)], _span(article, text, occurrences, source)))
+    for relation in _fronted(article, text, occurrences):
+        add(relation)
     return list(found.values())
+
+
+def _span(article, text, occurrences, doc_id):
+    occ = next((o for o in occurrences if o.id == doc_id), None)
+    start, end = (occ.type_start, occ.end) if occ else (0, 0)
+    return evidence(article, Sentence(start, end, text[start:end]), start, end, EXTRACTOR)
+
+
+def _occurrences(text: str, known: dict[str, str]) -> list[Occurrence]:
+    """Every mention of a known document, numbered and titled, in text order; a titled
+    mention hides the numbered ones inside it only when it is not itself a plan title."""
+    out = []
+    for occ in numbered_occurrences(text) + titled_occurrences(text):
+        doc_id = known.get(key(occ.id))
+        if doc_id:
+            out.append(Occurrence(occ.type_start, occ.start, occ.end, doc_id, occ.written, occ.numbered))
+    return sorted(out, key=lambda o: (o.start, -o.end))
 
 
 def _clauses(text: str, sentence: Sentence):
@@ -52,36 +95,74 @@ def _clauses(text: str, sentence: Sentence):
     yield pos, sentence.end
 
 
-def _docs_between(documents, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """(start, end, id) of every occurrence of a known document number in text[start:end]."""
-    out = []
-    for doc in documents:
-        pattern = _occurrence_pattern(doc.id)
-        out += [(m.start(), m.end(), doc.id) for m in pattern.finditer(text, start, end)]
-    return sorted(out)
-
-
-def _occurrence_pattern(number: str) -> re.Pattern:
-    parts = [re.escape(p) for p in re.split(r"\s*", number) if p]
-    body = r"\s?".join(parts)
-    return re.compile(rf"(?i)(?<![\w/]){body}(?![\w/])")
-
-
 def _own_document(text: str, documents) -> str | None:
+    """The page's own document: the number of its `Số:` header."""
     for doc in documents:
-        if re.search(r"Số\s*:\s*$", text[max(0, doc.evidence.start - 12):doc.evidence.start]):
-            return doc.id
+        for match in re.finditer(re.escape(doc.id), text):
+            if re.search(r"Số\s*:\s*$", text[max(0, match.start() - 12):match.start()]):
+                return doc.id
     return None
 
 
-def _clause_relations(article, sentence, text, docs, own, start, end):
-    if own and _BASED_ON.search(text, start, end):
-        for _, _, target in docs:
-            if target != own:
-                yield DocRelation(own, "based_on", target, evidence(article, sentence, start, end, EXTRACTOR))
+def _bases(article, text: str, occurrences: list[Occurrence], own: str):
+    """`Căn cứ A; B và C;` items and `I. CĂN CỨ …` numbered lists: own document based_on each
+    document that opens an item (not those named inside an item's description)."""
+    regions = []
+    for match in _BASED_ON.finditer(text):
+        head = _LIST_HEAD.match(text, match.start())
+        body_start = head.end() if head else match.end()
+        stop = _BASIS_END.search(text, body_start, min(len(text), body_start + 2500))
+        regions.append((match.start(), stop.start() if stop else min(len(text), body_start + 2500)))
+    for start, end in regions:
+        for occ in occurrences:
+            if not (start <= occ.type_start and occ.end <= end + 40) or occ.type_start >= end or occ.id == own:
+                continue
+            if occ.numbered and not occ.written and occ.type_start == occ.start and not \
+                    re.search(r"\n\s*\d{1,2}\s?[.)]\s*$", text[max(0, occ.start - 8):occ.start]):
+                continue
+            if _ITEM_OPEN.search(text, max(start, occ.type_start - 40), occ.type_start) or \
+                    occ.type_start == start:
+                span = evidence(article, Sentence(start, end, text[start:end]), occ.type_start, occ.end, EXTRACTOR)
+                yield DocRelation(own, "based_on", occ.id, span)
+
+
+_FRONTED = re.compile(r"(?:^|\n|\.\s)\s*(?:Để |Nhằm )?(?:Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai)\s+")
+
+
+def _fronted(article, text: str, occurrences: list[Occurrence]):
+    """`Thực hiện A và B, <chủ thể> ban hành Kế hoạch số …`: the issued document implements A, B."""
+    for match in _FRONTED.finditer(text):
+        first = next((o for o in occurrences if o.type_start == match.end()), None)
+        if first is None:
+            continue
+        targets, last = [first], first
+        while True:
+            nxt = next((o for o in occurrences if o.type_start > last.end and
+                        re.fullmatch(r"[^,;.\n]{0,160}?\s(?:và|,)\s*", text[last.end:o.type_start])), None)
+            if nxt is None or nxt.type_start - last.end > 160:
+                break
+            targets.append(nxt)
+            last = nxt
+        comma = re.match(r"[^;.\n]{0,200}?,\s*", text[last.end:last.end + 220])
+        if not comma:
+            continue
+        clause_start = last.end + comma.end()
+        issued = re.match(r"[^,;.\n]{0,120}?(?<!\w)(?:đã )?(?:ban hành|xây dựng|phê duyệt)\s+", text[clause_start:clause_start + 160])
+        if not issued:
+            continue
+        source = next((o for o in occurrences if o.type_start == clause_start + issued.end()), None)
+        if source is None:
+            continue
+        for target in targets:
+            span = evidence(article, Sentence(match.start(), source.end, text[match.start():source.end]),
+                            match.start(), source.end, EXTRACTOR)
+            yield DocRelation(source.id, "implements", target.id, span)
+
+
+def _clause_relations(article, sentence, text, docs, start, end):
     for rel, pattern in RELATION_VERBS:
         for verb in pattern.finditer(text, start, end):
-            yield from _around_verb(article, sentence, text, docs, rel, verb, own)
+            yield from _around_verb(article, sentence, text, docs, rel, verb, None)
 
 
 def _around_verb(article, sentence, text, docs, rel, verb, own):

@@ -61,6 +61,8 @@ _HANGING = re.compile(
     r"(?i)(?<!\w)(?:của|số|và|về|ngày|tháng|năm|các|tại|với|theo|giữa|đối với|cho|thực hiện|việc|"
     r"Luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Chỉ thị|Kế hoạch|Công văn|Tờ trình|Thông báo)[ \t]*$")
 
+_HANGING_HEAD = re.compile(r"(?<!\w)(?:Sở|Bộ|Giám đốc|Chủ tịch|Chủ nhiệm|Ủy ban|Hội đồng)[ \t]*$")
+
 
 def unwrap(text: str) -> str:
     """Single line breaks that only wrap a sentence become spaces (same length, same offsets)."""
@@ -68,11 +70,12 @@ def unwrap(text: str) -> str:
     for match in re.finditer(r"[ \t]*\n(?=[ \t]*\S)", text):
         nl = match.end() - 1
         prev = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
-        nxt = text[match.end():match.end() + 12].lstrip(" \t")
-        if not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt):
+        nxt = text[match.end():match.end() + 40].lstrip(" \t")
+        if not nxt or not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt):
             continue
         first = nxt[0]
-        if first.islower() or first.isdigit() or prev.rstrip()[-1] == "," or _HANGING.search(prev[-30:]):
+        if first.islower() or first.isdigit() or prev.rstrip()[-1] == "," or _HANGING.search(prev[-30:]) \
+                or _HANGING_HEAD.search(prev[-20:]):
             out[nl] = " "
     return "".join(out)
 

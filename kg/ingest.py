@@ -84,15 +84,26 @@ def ingest(store: Store, inputs: Iterable[str], progress: Callable[[str], None] 
             if strict:
                 break
         else:
-            facts = facts_for(record, known)
-            pending.update((i, None) for i in facts.nodes if i.startswith("doc:"))
-            batch.append(facts)
+            facts = _facts_or_error(record, known, summary)
+            if facts is not None:
+                pending.update((i, None) for i in facts.nodes if i.startswith("doc:"))
+                batch.append(facts)
         if progress:
             progress(getattr(record, "id", "error"))
         if len(batch) >= BATCH:
             _flush(store, batch, summary, pending)
     _flush(store, batch, summary, pending)
     return summary
+
+
+def _facts_or_error(article: Article, known, summary: IngestSummary) -> Facts | None:
+    """An extractor bug on one article is that article's failure, not the batch's."""
+    try:
+        return facts_for(article, known)
+    except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
+        summary.failed += 1
+        summary.errors.append(f"{article.source or article.id}: extraction failed ({type(exc).__name__}: {exc})")
+        return None
 
 
 def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: dict) -> None:

@@ -1,15 +1,25 @@
 """The `kg` command: one Typer app joined from one sub-app per command module."""
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from kg.cli import eval_cmd, ingest_cmd, query_cmd
 
-app = typer.Typer(name="kg", no_args_is_help=True, add_completion=False,
+app = typer.Typer(name="kg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Vietnamese government and Party news → a document-reference knowledge graph.")
 for module in (ingest_cmd, query_cmd, eval_cmd):
     app.add_typer(module.app)
 
 
 def main() -> None:
-    app()
+    """Entry point: an unexpected failure is one line too (KG_DEBUG=1 shows the traceback)."""
+    try:
+        app(standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("KG_DEBUG"):
+            raise
+        sys.stderr.write(f"Error: internal error: {type(exc).__name__}: {exc} (KG_DEBUG=1 for details)\n")
+        sys.exit(1)

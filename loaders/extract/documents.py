@@ -321,6 +321,8 @@ _CONGRESS_RESOLUTION = re.compile(
 _PLAN = re.compile(
     r"(?<![^\W\d_])(Chương trình|Kế hoạch|Đề án|chương trình|kế hoạch|đề án)"
     r"((?: [^\s,;:.“”\"()|]+){0,14}?) (?:triển khai thực hiện|tiếp tục thực hiện|thực hiện) ")
+_PLAN_OF = re.compile(r"(?<![^\W\d_])(Chương trình|Kế hoạch|Đề án|Quy chế)((?: [a-zà-ỹđ]+){1,6}) của ")
+_CHARTER = re.compile(r"(?<![^\W\d_])Điều lệ Đảng(?! bộ)(?: Cộng sản Việt Nam)?")
 _PLAN_BY = re.compile(
     r"(?<![^\W\d_])(Chương trình|Kế hoạch|Đề án)((?: [^\s;:.“”\"()|]+){1,30}?),? theo ")
 
@@ -368,7 +370,7 @@ def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
             if end is None:
                 break
             targets.append((pos, end))
-            more = re.match(r" và (?=Luật )", text[end:end + 6])
+            more = re.match(r" và (?=Luật )", text[end:end + 12])
             if not more:
                 break
             pos = end + more.end()
@@ -408,6 +410,12 @@ def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
         plan = register(match.start(), target.end, match.group(1).capitalize())
         rel = "summarizes" if re.search(r"(?<!\w)(?:tổng kết|sơ kết)(?!\w)", title) else "implements"
         relations.append((plan.id, rel, target.id))
+    for match in _PLAN_OF.finditer(text):
+        org = _org_at(text, match.end())
+        if org and re.match(r"\s*(?:[,;.]|và\s|$)", text[org:org + 4]) and _plan_title_ok(text, match, match.group(2)):
+            register(match.start(), org, match.group(1))
+    for match in _CHARTER.finditer(text):
+        register(match.start(), match.end(), "Điều lệ")
     for match in _PLAN_BY.finditer(text):
         target = by_start.get(match.end())
         title = match.group(2)
@@ -417,6 +425,13 @@ def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
                         match.group(1))
         relations.append((plan.id, "implements", target.id))
     return occurrences, relations
+
+
+def _org_at(text: str, pos: int) -> int | None:
+    """End of the organisation name starting at pos (`Ban Chấp hành Đảng bộ tỉnh`, `Chính phủ`)."""
+    from loaders.extract.places import _org_regexes
+    ends = [m.end() for p in _org_regexes() for m in [p.match(text, pos)] if m]
+    return max(ends) if ends else None
 
 
 def _plan_title_ok(text: str, match: re.Match, title: str) -> bool:

@@ -29,7 +29,7 @@ _TERM = re.compile(r",\s*(?:nhiệm kỳ|khóa)\s+[\w\s\-–]+?(?=[,.;:\n]|\s(?:
 CHAIR = re.compile(r"(?<!\w)(?:cùng |đồng )?(?:chủ trì|chủ tọa|điều hành)(?!\w)")
 CHAIR_AFTER = re.compile(r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành) của|do)(?!\w)")
 SPEAK = re.compile(
-    r"(?i)(?<!\w)(?:phát biểu|kết luận|chỉ đạo|báo cáo|khẳng định|yêu cầu|nhấn mạnh|đánh giá cao|"
+    r"(?i)(?<!\w)(?:phát biểu|kết luận|(?<!ban )chỉ đạo|báo cáo|khẳng định|yêu cầu|nhấn mạnh|đánh giá cao|"
     r"trình bày|tham luận|khai mạc|bế mạc)(?!\w)")
 ATTEND = re.compile(
     r"(?i)(?<!\w)(?:tham dự|cùng dự|đến dự|dự|có sự hiện diện của|sự tham dự của|làm việc với|"
@@ -112,7 +112,8 @@ def _roles(text: str, sentence: Sentence, names: dict[str, str]):
     spans = _name_spans(text, sentence, names)
     chairs, speakers, attendees = [], [], []
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
-        after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), verb.end())
+        after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), min(sentence.end, verb.end() + 5))
+        after = after if after and after.start() <= verb.start() else None
         chairs += _subjects(spans, sentence.start, verb, after is not None, text)
     for verb in SPEAK.finditer(text, sentence.start, sentence.end):
         opens = _opens_clause(text, sentence, verb, spans)
@@ -156,6 +157,8 @@ def _subject_start(text: str, lower: int, verb_start: int) -> int:
     start = lower
     for pattern in (CHAIR, SPEAK, ATTEND):
         for match in pattern.finditer(text, lower, verb_start):
+            if re.fullmatch(r"[\s,]*(?:và\s+|cùng\s+)?", text[match.end():verb_start]):
+                continue  # "dự, chủ trì" / "dự và chủ trì": one subject for both verbs
             start = max(start, match.end())
     return start
 

@@ -23,22 +23,31 @@ from kg.vocab import expand, keyset
 from loaders.extract.spans import WORD, Sentence, evidence, is_title_word, sentences, word_alternation
 
 EXTRACTOR = "persons.grammar"
-_SEP = re.compile(r"\s*[,;:]\s*|\s+[-–—]\s*|\s*[–—]\s+")
+_SEP = re.compile(r"\s*[,;:]\s*|\s+[-–—]\s*|\s*[-–—]\s+")
 _STOP = re.compile(
     r"(?<!\w)(?:cùng|đồng chủ trì|chủ trì|chủ tọa|điều hành|phát biểu|khẳng định|cho biết|nhấn mạnh|"
-    r"yêu cầu|đề nghị|kết luận|chỉ đạo|tham dự|dự|đến dự|đã|được|đang|sẽ|vừa|làm việc|trao|tặng|"
+    r"yêu cầu|đề nghị|kết luận|(?<![Bb]an )chỉ đạo|tham dự|tham gia|đương nhiệm|làm(?= )|dự|đến dự|đã|được|đang|sẽ|vừa|làm việc|trao|tặng|"
     r"thăm|tiếp|báo cáo|khai mạc|bế mạc|nêu|đánh giá|ghi nhận|thay mặt|tại|trong|với|về|vào|khi|"
-    r"để|là|có|cũng|nhận|ký|gửi|tới|đến|trình bày|biểu dương|lưu ý|chúc mừng|quán triệt|khóa|"
+    r"để|là|có|cũng|nhận|ký|gửi|tới|đến|trình bày|biểu dương|lưu ý|chúc mừng|quán triệt|[Kk]hóa|thay|đối với|"
     r"nhiệm kỳ|giai đoạn|lần thứ|từ năm|năm \d|thông tin|giới thiệu|trả lời|chia sẻ|tái đắc cử|"
-    r"đắc cử|trúng cử|giữ chức|thôi|nghỉ|nhấn|mong|tin tưởng|hoan nghênh|cảm ơn|nói|và(?= [a-zà-ỹđ])|"
-    r"cùng các|các|những|của|người|đại diện|\()(?!\w)")
+    r"đắc cử|trúng cử|giữ chức|thôi|nghỉ|và(?= \d)|nhấn|mong|tin tưởng|hoan nghênh|cảm ơn|nói|và(?= [a-zà-ỹđ])|"
+    r"cùng các|các|những|của|người|đại diện)(?!\w)|\(")
 _OFFICE_VERB = re.compile(r"(?<!\w)(?:giữ chức(?: vụ)?|chức danh|chức vụ|bầu làm|làm|đắc cử)\s+")
+_OFFICE_AFTER = re.compile(
+    r"(?<!\w)(?:thôi giữ chức(?: vụ| danh)?|giữ chức(?: vụ| danh)?|giữ các chức vụ|chức danh|chức vụ|bầu làm|"
+    r"làm|đắc cử|nhận nhiệm vụ|đảm nhận|đảm nhiệm|kiêm nhiệm|kiêm)\s+")
+# Verbs whose object is someone else: a post after them is not the subject's.
+_OBJECT_VERB = re.compile(
+    r"(?<!\w)(?:trao|tặng|ký|công bố|chúc mừng|giới thiệu|quyết định|cho|đối với|thay|với|bổ nhiệm|"
+    r"điều động ông|chỉ định ông|bầu ông|mời|đề nghị|gặp|tiếp)(?!\w)")
+_TERM_TAIL = re.compile(r"[\s,]*(?:[Kk]hóa|nhiệm kỳ)\s+[\w\s\-–()]{1,30}")
+_AD_HOC = re.compile(r"(?i)(?:phó )?trưởng đoàn(?!\s+(?:đại biểu|ĐBQH|Quốc hội))")
 _DASHED_NAMES = re.compile(r"Rịa\s?[-–]\s?Vũng|Lao động\s?[-–]\s?Thương binh")
 
 
 @lru_cache(maxsize=1)
 def _post_head() -> re.Pattern:
-    return re.compile(rf"(?i)(?<![\w.])(?:nguyên |quyền )?(?:{word_alternation('post_heads.txt')})(?!\w)")
+    return re.compile(rf"(?i)(?<![^\W\d_])(?<!\.)(?:nguyên |quyền )?(?:{word_alternation('post_heads.txt')})(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +68,11 @@ def extract_persons(article: Article) -> list[PersonMention]:
     text = _protect_dashes(fold_tones(article.text))
     found: dict[str, PersonMention] = {}
     for sentence in sentences(text):
-        for name in _names_with_posts(text, sentence):
+        names = _names_with_posts(text, sentence)
+        for i, name in enumerate(names):
+            if i and re.fullmatch(r"\s*\(\s*", text[names[i - 1].end:name.start]) \
+                    and text.startswith(")", name.end):
+                continue  # "Lê Văn A (Lê B)": an alias, not another person
             if name.cue or name.posts:
                 _merge(found, article, sentence, name, text)
     author = article.author and key(article.author)
@@ -111,13 +124,25 @@ def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
     while run and key(text[run[0][0]:run[0][1]]) in honorifics:
         run = run[1:]
     surnames = keyset("surnames.txt")
+    place_end = _leading_place(text, run)  # "Tỉnh ủy Bình Dương Nguyễn Văn A": skip the place
     for k, (start, _) in enumerate(run):
+        if k < place_end:
+            continue
         if key(text[start:run[k][1]]) in surnames and 2 <= len(run) - k <= 4:
             candidate = text[start:run[-1][1]]
             if _is_place(candidate) or _bad_context(text, start, run[-1][1]):
                 return None
             return _Name(start, run[-1][1], candidate)
     return None
+
+
+def _leading_place(text: str, run: list[tuple[int, int]]) -> int:
+    """Number of leading words of a capitalised run that form a place name (2–3 words),
+    when at least two words remain after it."""
+    for size in (3, 2):
+        if len(run) - size >= 2 and _is_place(text[run[0][0]:run[size - 1][1]]):
+            return size
+    return 0
 
 
 def _is_place(candidate: str) -> bool:
@@ -154,10 +179,54 @@ def _post_span(text: str, start: int, end: int, anywhere: bool) -> tuple[int, in
     post_start = start + head.start()
     while post_end > post_start and not text[post_end - 1].isalnum():
         post_end -= 1
+    if _AD_HOC.match(text, post_start, post_end):
+        return None  # the head of a working delegation is a role, not a post
     return (post_start, post_end) if post_end - post_start > 2 else None
 
 
 def _posts_after(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
+    posts = []
+    paren = re.match(r"\s*\(([^()]{2,160})\)", text[lower:upper])
+    if paren:  # "A (Chủ tịch UBND tỉnh)", "A (sinh năm 1959), Ủy viên …"
+        inner = lower + paren.start(1)
+        posts += _chain(text, inner, lower + paren.end(1))
+        lower += paren.end()
+    posts += _posts_after_plain(text, lower, upper)
+    return posts + _office_posts(text, posts[-1][1] if posts else lower, upper, posts)
+
+
+def _chain(text: str, lower: int, upper: int, first_glued: bool = True) -> list[tuple[int, int]]:
+    """A comma chain of posts in text[lower:upper] that opens right at lower."""
+    posts = []
+    for start, end, sep in _segments(text, lower, upper):
+        span = _post_span(text, start, end, anywhere=False)
+        if not span:
+            if posts or text[start:end].strip():
+                break
+            continue
+        posts.append(span)
+        if span[1] < end - 1 or sep in (";", ":", ""):
+            break
+    return posts
+
+
+def _office_posts(text: str, lower: int, upper: int, posts: list) -> list[tuple[int, int]]:
+    """`A, Ủy viên TW Đảng, thôi giữ chức Bí thư Tỉnh ủy … để giữ chức vụ Phó Trưởng ban …`:
+    posts after verbs of office in the rest of A's clause."""
+    clause = re.search(r";|\.\s|$", text[lower:upper])
+    end = lower + clause.start()
+    out = []
+    for verb in _OFFICE_AFTER.finditer(text, lower, end):
+        between = text[lower:verb.start()]
+        if _OBJECT_VERB.search(between):
+            break
+        span = _post_span(text, verb.end(), end, anywhere=False)
+        if span and not any(s < span[1] and span[0] < e for s, e in posts + out):
+            out.append(span)
+    return out
+
+
+def _posts_after_plain(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
     posts = []
     office = _OFFICE_VERB.search(text, lower, upper)
     if office and not _SEP.search(text, lower, office.start()):
@@ -179,11 +248,17 @@ def _posts_after(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
 
 def _posts_before(text: str, lower: int, upper: int, has_previous: bool) -> list[tuple[int, int]]:
     pieces = _segments(text, lower, upper)
-    if not pieces or _honorific_tail().search(text[lower:upper]):
+    if not pieces:
         return []
-    last_start, last_end, _ = pieces[-1]
+    if _honorific_tail().search(text[lower:upper]):
+        return [] if has_previous else _apposition(text, pieces)
+    last_start, last_end, last_sep = pieces[-1]
     dashed = False
-    if last_end - last_start == 0 and len(pieces) > 1 and pieces[-2][2] in "-–—":
+    if last_sep in (";", ":"):
+        return []  # "A, Bí thư …; B, …": the post before the semicolon is A's
+    if last_sep and last_sep in "-–—":
+        dashed = True
+    elif last_end - last_start == 0 and len(pieces) > 1 and pieces[-2][2] in "-–—":
         pieces, dashed = pieces[:-1], True
     elif not text[last_start:last_end].strip():
         return []
@@ -192,8 +267,10 @@ def _posts_before(text: str, lower: int, upper: int, has_previous: bool) -> list
         start, end, sep = pieces[i]
         if i < len(pieces) - 1 and sep not in (",", "-", "–", "—"):
             break
+        if ")" in text[start:end]:
+            break  # "A (Chủ tịch …), B": the parenthesised post is A's
         span = _post_span(text, start, end, anywhere=True)
-        if not span or span[1] < end - 1:
+        if not span or span[1] < end - 1 and not _TERM_TAIL.fullmatch(text, span[1], end):
             break
         posts.insert(0, span)
         if span[0] > start:
@@ -204,8 +281,54 @@ def _posts_before(text: str, lower: int, upper: int, has_previous: bool) -> list
     return posts
 
 
+_GROUP_IS = re.compile(r"(?:^|(?<=[\s,:]))(?:[Hh]ai|[Bb]a|[Bb]ốn|[Cc]ác|[Nn]hững) ([^:;.,()]{3,60}?) (?:là|gồm(?: có)?)(?: các)? ")
+_LIST_GAP = re.compile(r"[\s,]*(?:và\s+)?(?:(?:ông|bà|đồng chí)\s+)?")
+_ASSIGNED = re.compile(
+    r"(?<!\w)(?:giao|miễn nhiệm|bổ nhiệm|cử|phê chuẩn|công nhận)\s+(?:(?:chức vụ|chức danh|chức)\s+)?")
+
+
+def _apposition(text: str, pieces) -> list[tuple[int, int]]:
+    """`…, Bí thư Thành ủy nhiệm kỳ 2020-2025, đồng chí A, …`: the post set off by commas
+    right before the honorific is A's (only when no other name precedes in the sentence)."""
+    if len(pieces) < 2 or pieces[-2][2] != ",":
+        return []
+    start, end, _ = pieces[-2]
+    span = _post_span(text, start, end, anywhere=False)
+    if span and (span[1] >= end - 1 or _TERM_TAIL.fullmatch(text, span[1], end)):
+        return [span]
+    return []
+
+
 def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
-    """`các Ủy viên Trung ương Đảng: A, B` gives the shared title to every listed name."""
+    """`các Ủy viên Trung ương Đảng: A, B` gives the shared title to every listed name;
+    so do `Hai Phó Bí thư là ông A và ông B`, `các phó bí thư gồm A (…), B (…)`; and
+    `miễn nhiệm chức vụ Chủ tịch UBND tỉnh đối với ông A` gives A that post."""
+    for match in _GROUP_IS.finditer(text, sentence.start, sentence.end):
+        span = _post_span(text, match.start(1), match.end(1), anywhere=False)
+        if not span or span[1] < match.end(1) - 1:
+            continue
+        pos = match.end()
+        for name in names:
+            if name.start < pos:
+                continue
+            gap = _LIST_GAP.fullmatch(text, pos, name.start)
+            if not gap:
+                break
+            name.posts.insert(0, span)
+            name.cue = True
+            pos = name.end
+            paren = re.match(r"\s*\([^()]{0,160}\)", text[pos:sentence.end])
+            pos += paren.end() if paren else 0
+    for name in names:
+        if not re.search(r"(?<!\w)đối với (?:ông |bà |đồng chí )?$", text[max(sentence.start, name.start - 30):name.start]):
+            continue
+        window_start = max(sentence.start, name.start - 200)
+        verbs = list(_ASSIGNED.finditer(text, window_start, name.start))
+        if verbs:
+            span = _post_span(text, verbs[-1].end(), name.start, anywhere=False)
+            if span:
+                name.posts.append(span)
+                name.cue = True
     for match in re.finditer(r"(?:các|những) ([^:;.]{3,80}?):", text[sentence.start:sentence.end]):
         head_start = sentence.start + match.start(1)
         span = _post_span(text, head_start, sentence.start + match.end(1), anywhere=False)
@@ -230,21 +353,29 @@ def _merge(found: dict, article: Article, sentence: Sentence, name: _Name, text:
 
 
 def _clean_post(raw: str) -> str:
-    post = expand(raw.replace("\x01", "-"))
+    raw = re.sub(r"(?<![^\W\d_])(Q|TP|Tp)\.(?=[A-ZĐÀ-Ỹ])", r"\1. ", raw.replace("\x01", "-"))  # "Q.Tân Bình"
+    post = expand(raw)
     post = re.sub(r"^(Nguyên|Quyền) ", lambda m: m.group(1).lower() + " ", post)
-    return post.strip(" ,.;:-–")
+    return post.strip(" ,.;:-–(")
 
 
 def _add_post(posts: list[str], post: str) -> list[str]:
     """Variants of one post merge into the most complete form (`Bí thư Tỉnh ủy` ⊂ `… Cà Mau`)."""
-    k = key(post)
+    k = key(_level_free(post))
     for i, existing in enumerate(posts):
-        other = key(existing)
-        if other == k or other.startswith(k + " "):
+        other = key(_level_free(existing))
+        if other == k:
+            return posts[:i] + [post] + posts[i + 1:] if len(post) > len(existing) else posts
+        if other.startswith(k + " "):
             return posts
         if k.startswith(other + " "):
             return posts[:i] + [post] + posts[i + 1:]
     return posts + [post]
+
+
+def _level_free(post: str) -> str:
+    """`Bí thư Thành ủy thành phố Cần Thơ` and `Bí thư Thành ủy Cần Thơ` are one post."""
+    return re.sub(r"(?<=ủy )(?:tỉnh|thành phố) (?=[A-ZĐ])", "", fold_tones(post))
 
 
 def _looks_like_name(text: str) -> bool:

@@ -61,7 +61,8 @@ def extract_relations(article: Article, documents: list[DocumentMention]) -> lis
     if own:
         for relation in _bases(article, text, occurrences, own):
             add(relation)
-    whole = Sentence(0, len(text), text)
+        for relation in _reviews(article, text, occurrences, own):
+            add(relation)
     for source, rel, target in titled_relations(text):
         if key(source) in known and key(target) in known:
             add(DocRelation(known[key(source)], rel, known[key(target)], _span(article, text, occurrences, source)))
@@ -95,6 +96,20 @@ def _clauses(text: str, sentence: Sentence):
     yield pos, sentence.end
 
 
+def _docs_between(documents, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, id) of every occurrence of a known document number in text[start:end]."""
+    out = []
+    for doc in documents:
+        pattern = _occurrence_pattern(doc.id)
+        out += [(m.start(), m.end(), doc.id) for m in pattern.finditer(text, start, end)]
+    return sorted(out)
+
+
+def _occurrence_pattern(number: str) -> re.Pattern:
+    body = r"\s?".join(re.escape(c) for c in number if not c.isspace())
+    return re.compile(rf"(?i)(?<![\w/]){body}(?![\w/])")
+
+
 def _own_document(text: str, documents) -> str | None:
     """The page's own document: the number of its `Số:` header."""
     for doc in documents:
@@ -126,11 +141,29 @@ def _bases(article, text: str, occurrences: list[Occurrence], own: str):
                 yield DocRelation(own, "based_on", occ.id, span)
 
 
-_FRONTED = re.compile(r"(?:^|\n|\.\s)\s*(?:Để |Nhằm )?(?:Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai)\s+")
+_REVIEW_HEADING = re.compile(
+    r"(?:^|\n)[ \t]*(?:[IVX]{1,4}|\d{1,2})\s?[.)/]-?\s*(?:Đánh giá|Tổng kết|Sơ kết|Kết quả)(?!\w)"
+    r"[^\n;:]{0,60}?(?<!\w)(?:thực hiện|triển khai)\s+")
+
+
+def _reviews(article, text: str, occurrences: list[Occurrence], own: str):
+    """A section of the page's own plan headed `I. Đánh giá tình hình thực hiện Kế hoạch số …`
+    reviews the previous document: own summarizes it."""
+    for match in _REVIEW_HEADING.finditer(text):
+        target = next((o for o in occurrences if o.type_start == match.end()), None)
+        if target and target.id != own:
+            span = evidence(article, Sentence(match.start(), target.end, text[match.start():target.end]),
+                            match.start(), target.end, EXTRACTOR)
+            yield DocRelation(own, "summarizes", target.id, span)
+
+
+_FRONTED = re.compile(r"(?:^|(?<=\n)|(?<=\.\s))[ \t]*(?:Để |Nhằm )?(?:Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai)\s+")
 
 
 def _fronted(article, text: str, occurrences: list[Occurrence]):
     """`Thực hiện A và B, <chủ thể> ban hành Kế hoạch số …`: the issued document implements A, B."""
+    if not occurrences:
+        return
     for match in _FRONTED.finditer(text):
         first = next((o for o in occurrences if o.type_start == match.end()), None)
         if first is None:

@@ -8,6 +8,7 @@ Hard-wrapped lines of legal pages are joined first (`spans.unwrap`), so a number
 broken over two lines is still one mention."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -132,31 +133,50 @@ def extract_documents(article: Article) -> list[DocumentMention]:
             found[number] = mention
     _header_issuer(text, found)
     mentions = _unify_bare(list(found.values()))
+    seen = {m.id for m in mentions}
+    all_sentences = sentences(text)
+    starts = [s.start for s in all_sentences]
     for occ in titled_occurrences(text):
-        if occ.id not in {m.id for m in mentions}:
-            sentence = next((s for s in sentences(text) if s.start <= occ.start < s.end + 1), None)
-            if sentence is None:
-                continue
+        if occ.id not in seen and all_sentences:
+            seen.add(occ.id)
+            sentence = all_sentences[max(0, bisect.bisect_right(starts, occ.start) - 1)]
             mentions.append(DocumentMention(occ.id, occ.written, None, None,
                                             evidence(article, sentence, occ.type_start, occ.end,
                                                      "documents.titles")))
     return mentions
 
 
+class _Spans:
+    """Non-overlapping spans with a logarithmic overlap test (inputs can be huge)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
 def _numbers(text: str, lower: int, upper: int):
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     for pattern in (PARTY_NUMBER, STATE_NUMBER):
         for match in pattern.finditer(text, lower, upper):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if taken.overlaps(*match.span()):
                 continue
-            taken.append(match.span())
+            taken.add(*match.span())
             before = _type_before().search(text, max(lower, match.start() - 30), match.start())
             yield match.start(), match.end(), canonical_number(match.group(0)), \
                 before.group(1) if before else None
     for match in _bare_number().finditer(text, lower, upper):
         written = re.sub(r"\s+số$", "", match.group(1))
         year_like = re.fullmatch(r"(19|20)\d\d", match.group(2)) and "số" not in match.group(1)
-        if not year_like and not any(s < match.end() and match.start() < e for s, e in taken):
+        if not year_like and not taken.overlaps(match.start(2), match.end(2)):
             yield match.start(2), match.end(2), match.group(2), written
 
 
@@ -259,26 +279,31 @@ def _signed_date(text: str, start: int, year: int | None) -> str | None:
 
 def _header_issuer(text: str, found: dict[str, DocumentMention]) -> None:
     """Legal pages: `ỦY BAN NHÂN DÂN | TỈNH AN GIANG | … Số: 1994/QĐ-UBND | An Giang, ngày …`."""
-    for mention in found.values():
-        for match in re.finditer(re.escape(mention.id), text):
-            start, end = match.span()
-            if not re.search(r"Số\s*:\s*$", text[max(0, start - 12):start]):
-                continue
-            head = " ".join(text[max(0, start - 400):start].split())
-            body = _HEADER_BODY.search(head)
-            if body and (mention.issuer is None or mention.evidence.start != start):
-                issuer = expand(_sentence_case(body.group(1) + body.group(2)))
-                if _LOCAL_BODY.match(issuer):
-                    place = _DATELINE.search(text, end, end + 120)
-                    mentions = find_mentions(place.group(1)) if place else []
-                    if mentions:
-                        issuer += " tỉnh " + " ".join(place.group(1).split())
-                mention.issuer = issuer
-            window = " ".join(text[max(0, start - 200):end + 120].split())
-            dated = LONG_FORM.search(window)
-            if dated:
-                mention.date = parse_at(window, dated.start(), None)[0]
-            break
+    headers = []
+    for header in re.finditer(r"Số\s*:[ \t]*", text):
+        for pattern in (PARTY_NUMBER, STATE_NUMBER):
+            number = pattern.match(text, header.end())
+            if number:
+                headers.append((canonical_number(number.group(0)), number.start(), number.end()))
+                break
+    for number, start, end in headers:
+        mention = found.get(number)
+        if mention is None:
+            continue
+        head = " ".join(text[max(0, start - 400):start].split())
+        body = _HEADER_BODY.search(head)
+        if body and (mention.issuer is None or mention.evidence.start != start):
+            issuer = expand(_sentence_case(body.group(1) + body.group(2)))
+            if _LOCAL_BODY.match(issuer):
+                place = _DATELINE.search(text, end, end + 120)
+                mentions = find_mentions(place.group(1)) if place else []
+                if mentions:
+                    issuer += " tỉnh " + " ".join(place.group(1).split())
+            mention.issuer = issuer
+        window = " ".join(text[max(0, start - 200):end + 120].split())
+        dated = LONG_FORM.search(window)
+        if dated:
+            mention.date = parse_at(window, dated.start(), None)[0]
 
 
 def _sentence_case(upper: str) -> str:

@@ -1,6 +1,7 @@
 """Provinces (gazetteer) and organisations (patterns in `kg/data/org_patterns.txt`)."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -56,18 +57,42 @@ def extract_organizations(article: Article) -> list[NamedMention]:
         for match in pattern.finditer(text):
             if not _post_internal(text, match):
                 spans.append(match.span())
-    kept = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    kept, max_end = [], -1
+    for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+        if max_end < end:  # not inside an earlier (longer) match
+            kept.append((start, end))
+        max_end = max(max_end, end)
     found: dict[str, NamedMention] = {}
-    for start, end in sorted(set(kept)):
+    bounds = _Bounds(text)
+    for start, end in sorted(kept):
         name = expand(text[start:end])
-        sentence = _sentence_at(text, start)
+        sentence = bounds.sentence_at(start)
         found.setdefault(key(name), NamedMention(name, evidence(article, sentence, start, end, "places.orgs")))
     return list(found.values())
 
 
 def _post_internal(text: str, match: re.Match) -> bool:
     """`Phó Bí thư Thường trực Tỉnh ủy`: "Thường trực" belongs to the post, not the body."""
-    return match.group(0).startswith("Thường trực") and text[:match.start()].endswith("Bí thư ")
+    return match.group(0).startswith("Thường trực") and text.endswith("Bí thư ", 0, match.start())
+
+
+class _Bounds:
+    """`_sentence_at` for many positions of one text, by bisection (inputs can be huge)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.dots = [m.start() for m in re.finditer(r"\. ", text)]
+        self.newlines = [m.start() for m in re.finditer(r"\n", text)]
+
+    def sentence_at(self, pos: int) -> Sentence:
+        i = bisect.bisect_right(self.dots, pos - 2) - 1
+        j = bisect.bisect_right(self.newlines, pos - 1) - 1
+        start = max(self.dots[i] + 2 if i >= 0 else 1, self.newlines[j] + 1 if j >= 0 else 0, 0)
+        k = bisect.bisect_left(self.dots, pos)
+        m = bisect.bisect_left(self.newlines, pos)
+        ends = [x[y] for x, y in ((self.dots, k), (self.newlines, m)) if y < len(x)]
+        end = min(ends) if ends else len(self.text)
+        return Sentence(start, end, self.text[start:end])
 
 
 def _sentence_at(text: str, pos: int) -> Sentence:

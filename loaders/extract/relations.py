@@ -7,11 +7,13 @@ not a relation. `Căn cứ …` items tie the page's own document (its `Số:` h
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from kg.facts import Article, DocRelation, DocumentMention, MeetingDocument, MeetingMention
 from kg.text import fold_tones, key
-from loaders.extract.documents import Occurrence, numbered_occurrences, titled_occurrences, titled_relations
+from loaders.extract.documents import (PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number,
+                                      numbered_occurrences, titled_occurrences, titled_relations)
 from loaders.extract.spans import Sentence, evidence, sentences, unwrap
 
 EXTRACTOR = "relations.verbs"
@@ -46,6 +48,7 @@ def extract_relations(article: Article, documents: list[DocumentMention]) -> lis
     text = unwrap(fold_tones(article.text))
     known = {key(d.id): d.id for d in documents}
     occurrences = _occurrences(text, known)
+    index = _Index(occurrences)
     own = _own_document(text, documents)
     found: dict[tuple, DocRelation] = {}
 
@@ -55,24 +58,24 @@ def extract_relations(article: Article, documents: list[DocumentMention]) -> lis
 
     for sentence in sentences(text):
         for start, end in _clauses(text, sentence):
-            docs = [(o.start, o.end, o.id) for o in occurrences if start <= o.start and o.end <= end]
+            docs = [(o.start, o.end, o.id) for o in index.between(start, end)]
             for relation in _clause_relations(article, sentence, text, docs, start, end):
                 add(relation)
     if own:
-        for relation in _bases(article, text, occurrences, own):
+        for relation in _bases(article, text, index, own):
             add(relation)
-        for relation in _reviews(article, text, occurrences, own):
+        for relation in _reviews(article, text, index, own):
             add(relation)
     for source, rel, target in titled_relations(text):
         if key(source) in known and key(target) in known:
-            add(DocRelation(known[key(source)], rel, known[key(target)], _span(article, text, occurrences, source)))
-    for relation in _fronted(article, text, occurrences):
+            add(DocRelation(known[key(source)], rel, known[key(target)], _span(article, text, index, source)))
+    for relation in _fronted(article, text, index):
         add(relation)
     return list(found.values())
 
 
-def _span(article, text, occurrences, doc_id):
-    occ = next((o for o in occurrences if o.id == doc_id), None)
+def _span(article, text, index, doc_id):
+    occ = index.by_id.get(doc_id)
     start, end = (occ.type_start, occ.end) if occ else (0, 0)
     return evidence(article, Sentence(start, end, text[start:end]), start, end, EXTRACTOR)
 
@@ -86,6 +89,25 @@ def _occurrences(text: str, known: dict[str, str]) -> list[Occurrence]:
         if doc_id:
             out.append(Occurrence(occ.type_start, occ.start, occ.end, doc_id, occ.written, occ.numbered))
     return sorted(out, key=lambda o: (o.start, -o.end))
+
+
+class _Index:
+    """Occurrences sorted by start, with range queries by bisection (inputs can be huge)."""
+
+    def __init__(self, occurrences: list[Occurrence]) -> None:
+        self.items = sorted(occurrences, key=lambda o: (o.start, -o.end))
+        self.starts = [o.start for o in self.items]
+        self.at: dict[int, Occurrence] = {}
+        self.by_id: dict[str, Occurrence] = {}
+        for o in self.items:
+            self.at.setdefault(o.type_start, o)
+            self.by_id.setdefault(o.id, o)
+
+    def between(self, start: int, end: int) -> list[Occurrence]:
+        """Occurrences lying inside text[start:end]."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [o for o in self.items[lo:hi] if o.end <= end]
 
 
 def _clauses(text: str, sentence: Sentence):
@@ -112,14 +134,16 @@ def _occurrence_pattern(number: str) -> re.Pattern:
 
 def _own_document(text: str, documents) -> str | None:
     """The page's own document: the number of its `Số:` header."""
-    for doc in documents:
-        for match in re.finditer(re.escape(doc.id), text):
-            if re.search(r"Số\s*:\s*$", text[max(0, match.start() - 12):match.start()]):
-                return doc.id
+    ids = {d.id for d in documents}
+    for header in re.finditer(r"Số\s*:[ \t]*", text):
+        for pattern in (PARTY_NUMBER, STATE_NUMBER):
+            number = pattern.match(text, header.end())
+            if number and canonical_number(number.group(0)) in ids:
+                return canonical_number(number.group(0))
     return None
 
 
-def _bases(article, text: str, occurrences: list[Occurrence], own: str):
+def _bases(article, text: str, index: "_Index", own: str):
     """`Căn cứ A; B và C;` items and `I. CĂN CỨ …` numbered lists: own document based_on each
     document that opens an item (not those named inside an item's description)."""
     regions = []
@@ -129,7 +153,7 @@ def _bases(article, text: str, occurrences: list[Occurrence], own: str):
         stop = _BASIS_END.search(text, body_start, min(len(text), body_start + 2500))
         regions.append((match.start(), stop.start() if stop else min(len(text), body_start + 2500)))
     for start, end in regions:
-        for occ in occurrences:
+        for occ in index.between(start, end + 40):
             if not (start <= occ.type_start and occ.end <= end + 40) or occ.type_start >= end or occ.id == own:
                 continue
             if occ.numbered and not occ.written and occ.type_start == occ.start and not \
@@ -146,11 +170,11 @@ _REVIEW_HEADING = re.compile(
     r"[^\n;:]{0,60}?(?<!\w)(?:thực hiện|triển khai)\s+")
 
 
-def _reviews(article, text: str, occurrences: list[Occurrence], own: str):
+def _reviews(article, text: str, index: "_Index", own: str):
     """A section of the page's own plan headed `I. Đánh giá tình hình thực hiện Kế hoạch số …`
     reviews the previous document: own summarizes it."""
     for match in _REVIEW_HEADING.finditer(text):
-        target = next((o for o in occurrences if o.type_start == match.end()), None)
+        target = index.at.get(match.end())
         if target and target.id != own:
             span = evidence(article, Sentence(match.start(), target.end, text[match.start():target.end]),
                             match.start(), target.end, EXTRACTOR)
@@ -160,17 +184,17 @@ def _reviews(article, text: str, occurrences: list[Occurrence], own: str):
 _FRONTED = re.compile(r"(?:^|(?<=\n)|(?<=\.\s))[ \t]*(?:Để |Nhằm )?(?:Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai)\s+")
 
 
-def _fronted(article, text: str, occurrences: list[Occurrence]):
+def _fronted(article, text: str, index: "_Index"):
     """`Thực hiện A và B, <chủ thể> ban hành Kế hoạch số …`: the issued document implements A, B."""
-    if not occurrences:
+    if not index.items:
         return
     for match in _FRONTED.finditer(text):
-        first = next((o for o in occurrences if o.type_start == match.end()), None)
+        first = index.at.get(match.end())
         if first is None:
             continue
         targets, last = [first], first
         while True:
-            nxt = next((o for o in occurrences if o.type_start > last.end and
+            nxt = next((o for o in index.between(last.end, last.end + 170) if o.type_start > last.end and
                         re.fullmatch(r"[^,;.\n]{0,160}?\s(?:và|,)\s*", text[last.end:o.type_start])), None)
             if nxt is None or nxt.type_start - last.end > 160:
                 break
@@ -183,7 +207,7 @@ def _fronted(article, text: str, occurrences: list[Occurrence]):
         issued = re.match(r"[^,;.\n]{0,120}?(?<!\w)(?:đã )?(?:ban hành|xây dựng|phê duyệt)\s+", text[clause_start:clause_start + 160])
         if not issued:
             continue
-        source = next((o for o in occurrences if o.type_start == clause_start + issued.end()), None)
+        source = index.at.get(clause_start + issued.end())
         if source is None:
             continue
         for target in targets:
@@ -193,9 +217,14 @@ def _fronted(article, text: str, occurrences: list[Occurrence]):
 
 
 def _clause_relations(article, sentence, text, docs, start, end):
+    if not docs:
+        return
+    starts = [d[0] for d in docs]
     for rel, pattern in RELATION_VERBS:
         for verb in pattern.finditer(text, start, end):
-            yield from _around_verb(article, sentence, text, docs, rel, verb, None)
+            lo = bisect.bisect_left(starts, verb.start() - 600)
+            hi = bisect.bisect_right(starts, verb.end() + 600)
+            yield from _around_verb(article, sentence, text, docs[lo:hi], rel, verb, None)
 
 
 def _around_verb(article, sentence, text, docs, rel, verb, own):
@@ -249,11 +278,14 @@ def extract_meeting_documents(article: Article, meetings: list[MeetingMention],
     if not meetings:
         return []
     text = fold_tones(article.text)
+    known = {key(d.id): d.id for d in documents if d.id[:1].isdigit()}
+    index = _Index([Occurrence(o.type_start, o.start, o.end, known[key(o.id)], o.written, True)
+                    for o in numbered_occurrences(text) if key(o.id) in known])
     linked = {r.source for r in relations}
     found: dict[tuple, MeetingDocument] = {}
     for sentence in sentences(text):
         for start, end in _clauses(text, sentence):
-            docs = _docs_between(documents, text, start, end)
+            docs = [(o.start, o.end, o.id) for o in index.between(start, end)]
             for doc_start, doc_end, number in docs:
                 action = _action_before(text, start, doc_start)
                 if action and number not in linked:

@@ -88,6 +88,7 @@ def _bare_number() -> re.Pattern:
     return re.compile(rf"(?<![^\W\d_])((?i:{words})\s+số|{words})\s+(\d{{1,4}})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
 
 
+@lru_cache(maxsize=4096)
 def canonical_number(raw: str) -> str:
     """`16 - NQ/TW` → `16-NQ/TW`, `112/2010/Nđ-CP` → `112/2010/NĐ-CP`, `09-CTr/TU` kept."""
     compact = re.sub(r"\s+", "", fold_tones(raw))
@@ -265,7 +266,8 @@ def _signer(before: str) -> str | None:
 def _signed_date(text: str, start: int, year: int | None) -> str | None:
     """`Ngày 18.12, ông A, Chủ tịch …, ký ban hành Quyết định số …`: the signing date."""
     type_start = _type_start(text, start)
-    line_start = max(text.rfind("\n", 0, type_start), text.rfind(". ", 0, type_start)) + 1
+    floor = max(0, type_start - 300)
+    line_start = max(floor - 1, text.rfind("\n", floor, type_start), text.rfind(". ", floor, type_start)) + 1
     before = text[line_start:type_start]
     if not _SIGN_VERB.search(before):
         return None

@@ -26,7 +26,7 @@ _NAME_STOP = re.compile(
     r"có|của|sáng|chiều|tối|ngày|hôm|từ|cho|là|về|và|nghe|thảo luận|thông qua|xem xét|đánh giá|"
     r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt)(?!\w)|[,.;:!?\n“\"”]")
 _TERM = re.compile(r",\s*(?:nhiệm kỳ|khóa)\s+[\w\s\-–]+?(?=[,.;:\n]|\s(?:đã|được|với|tại|diễn ra|khai mạc)|$)")
-CHAIR = re.compile(r"(?<!\w)(?:cùng |đồng )?(?:chủ trì|chủ tọa|điều hành)(?!\w)")
+CHAIR = re.compile(r"(?<!\w)(?:[Cc]ùng |[Đđ]ồng )?(?:[Cc]hủ trì|[Cc]hủ tọa|điều hành)(?!\w)")
 CHAIR_AFTER = re.compile(r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành) của|do)(?!\w)")
 SPEAK = re.compile(
     r"(?i)(?<!\w)(?:phát biểu|kết luận|(?<!ban )chỉ đạo|báo cáo|khẳng định|yêu cầu|nhấn mạnh|đánh giá cao|"
@@ -114,7 +114,10 @@ def _roles(text: str, sentence: Sentence, names: dict[str, str]):
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
         after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), min(sentence.end, verb.end() + 5))
         after = after if after and after.start() <= verb.start() else None
-        chairs += _subjects(spans, sentence.start, verb, after is not None, text)
+        # "Cùng chủ trì có ông A", "Chủ trì hội nghị là ông A": the chairs follow the verb
+        follows = _opens_clause(text, sentence, verb, spans) and re.match(
+            r"[^,.;]{0,60}?\s(?:có|là|gồm)\s", text[verb.end():verb.end() + 70])
+        chairs += _subjects(spans, sentence.start, verb, after is not None or bool(follows), text)
     for verb in SPEAK.finditer(text, sentence.start, sentence.end):
         opens = _opens_clause(text, sentence, verb, spans)
         subjects = _subjects(spans, sentence.start, verb, opens, text)

@@ -66,8 +66,9 @@ def extract_organizations(article: Article) -> list[NamedMention]:
     bounds = _Bounds(text)
     for start, end in sorted(kept):
         name = expand(text[start:end])
-        sentence = bounds.sentence_at(start)
-        found.setdefault(key(name), NamedMention(name, evidence(article, sentence, start, end, "places.orgs")))
+        if key(name) not in found:
+            sentence = bounds.sentence_at(start)
+            found[key(name)] = NamedMention(name, evidence(article, sentence, start, end, "places.orgs"))
     return list(found.values())
 
 
@@ -92,6 +93,7 @@ class _Bounds:
         m = bisect.bisect_left(self.newlines, pos)
         ends = [x[y] for x, y in ((self.dots, k), (self.newlines, m)) if y < len(x)]
         end = min(ends) if ends else len(self.text)
+        start, end = max(start, pos - 2000), min(end, pos + 2000)  # bounded evidence on huge lines
         return Sentence(start, end, self.text[start:end])
 
 

@@ -24,6 +24,7 @@ CENTRAL = "central"
 _CENTRAL_POST = re.compile(
     r"(?i)trung ương|chính phủ|quốc hội|bộ chính trị|ban bí thư|thủ tướng|chủ tịch nước|bộ trưởng|"
     r"thứ trưởng|(?<!\w)bộ (?!\w*\s?chính trị)|tổng bí thư|đại sứ|thống đốc|tổng kiểm toán")
+_MEMBERSHIP = re.compile(r"(?i)(?:nguyên )?ủy viên (?:ban chấp hành )?(?:trung ương|bộ chính trị)(?: đảng)?$")
 _LOCAL_POST = re.compile(r"(?i)tỉnh|thành ủy|thành phố|huyện|quận|xã|phường|sở |hội đồng nhân dân|ủy ban nhân dân")
 _CENTRAL_SCOPES = re.compile(r"(?i)/(?:TW|TƯ|T\.Ư)$|-(?:CP|TTg|VPCP|BCT|BBT)$|/QH\d*$|/(?:\d{4}/)?(?:NĐ|TT|NQ)-CP|-B[A-ZĐ]{1,8}$|/TTLT/")
 
@@ -34,15 +35,20 @@ def province_of_text(text: str) -> Province | None:
 
 
 def person_scope(posts: list[str], article_province: Province | None) -> str:
+    """The province of a person's posts; `central` only for a central position.
+
+    Membership titles (Ủy viên Trung ương Đảng, Ủy viên Bộ Chính trị) are held by
+    provincial leaders too, so alone they do not make a person central.
+    """
+    local_scope = article_province.slug if article_province else "unknown"
     for post in posts:
         named = province_of_text(post)
         if named and _LOCAL_POST.search(post):
             return named.slug
-    if any(_LOCAL_POST.search(p) and not _CENTRAL_POST.search(p) for p in posts) or not posts:
-        return article_province.slug if article_province else "unknown"
-    if any(_LOCAL_POST.search(p) for p in posts):
-        return article_province.slug if article_province else CENTRAL
-    return CENTRAL
+    positions = [p for p in posts if not _MEMBERSHIP.match(fold_tones(expand(p)))]
+    if not positions or any(_LOCAL_POST.search(p) for p in positions):
+        return local_scope
+    return CENTRAL if any(_CENTRAL_POST.search(p) for p in positions) else local_scope
 
 
 def person_id(name: str, scope: str) -> str:

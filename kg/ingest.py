@@ -14,6 +14,7 @@ from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.resolver import resolve
+from kg.settle import settle_documents
 from kg.stores.base import Store
 from loaders.extract import extract
 from loaders.readers import read_jsonl, read_path, read_text_article
@@ -27,6 +28,7 @@ class IngestSummary:
     unchanged: int = 0
     replaced: int = 0
     failed: int = 0
+    resettled: int = 0
     nodes: int = 0
     edges: int = 0
     errors: list[str] = field(default_factory=list)
@@ -34,6 +36,7 @@ class IngestSummary:
     def as_dict(self) -> dict:
         return {"articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced,
                              "failed": self.failed}, "nodes": self.nodes, "edges": self.edges,
+                "resettled": self.resettled,
                 "errors": self.errors}
 
 
@@ -113,5 +116,7 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         setattr(summary, result.status, getattr(summary, result.status) + 1)
         summary.nodes += result.nodes
         summary.edges += result.edges
+    summary.resettled += settle_documents(
+        store, batch, lambda article: facts_for(article, known_documents(store, {})))
     batch.clear()
     pending.clear()

@@ -38,6 +38,14 @@ def document(store: Store, number: str, province: str | None = None) -> dict:
             "cited_by": cited, "relations": relations}
 
 
+def unresolved_documents(store: Store) -> dict:
+    """Dateless mentions that fit several known documents (or a scope with none dated)."""
+    rows = [{**doc_ref(n), "cited_by": sorted(e.article_id.removeprefix("article:")
+                                              for e, _ in store.neighbours(n.id, "MENTIONS", "in"))}
+            for n in store.iter_nodes("Document") if n.props.get("resolved") is False]
+    return {"documents": rows}
+
+
 def _lineage_neighbours(store: Store, node_id: str, direction: str):
     for edge_type in schema().lineage_edges():
         yield from store.neighbours(node_id, edge_type, direction)

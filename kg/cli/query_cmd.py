@@ -114,6 +114,16 @@ def _render_doc(r: dict) -> None:
     out.print("cited by: " + (", ".join(r["cited_by"]) or "-"))
 
 
+@app.command("unresolved")
+@user_errors
+def unresolved_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Dateless document mentions that fit several known documents, left unmerged."""
+    with open_store(store, create=False) as db:
+        result = queries.unresolved_documents(db)
+    _show(result, as_json, lambda r: out.print(table(r["documents"], ["number", "type", "province", "cited_by", "id"],
+                                                     title="Unresolved document mentions")))
+
+
 Format = Annotated[str, typer.Option("--format", "-f", help="tree, json, mermaid or dot")]
 
 

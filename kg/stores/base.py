@@ -25,6 +25,11 @@ class Store(ABC):
     def upsert_many(self, batch: Iterable[Facts]) -> list[UpsertResult]:
         return [self.upsert(facts) for facts in batch]
 
+    def replace(self, facts: Facts) -> UpsertResult:
+        """Store an article's facts again even though its text is unchanged (re-resolution)."""
+        self.retract(facts.article.id)
+        return self.upsert(facts)
+
     @abstractmethod
     def retract(self, article_id: str) -> bool:
         """Remove one article and exactly the claims only it supported."""

@@ -125,6 +125,18 @@ class SQLiteStore(Store):
             self.db.execute("UPDATE nodes SET props=? WHERE id=?",
                             (json.dumps(merged, ensure_ascii=False), node_id))
 
+    def replace(self, facts: Facts) -> UpsertResult:
+        """Retract and store again in one transaction: a crash leaves the old or the new claims."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._retract(facts.article.id)
+            result = self._upsert_one(facts)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        return result
+
     def retract(self, article_id: str) -> bool:
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -166,8 +178,10 @@ class SQLiteStore(Store):
         return [_node(r[:4]) for r in rows]
 
     def find_ids(self, prefix: str) -> list[str]:
-        like = _escape_like(prefix) + "%"
-        return [r[0] for r in self.db.execute("SELECT id FROM nodes WHERE id LIKE ? ESCAPE '\\'", (like,))]
+        # A range on the primary key (not LIKE, which is case-insensitive and scans).
+        rows = self.db.execute("SELECT id FROM nodes WHERE id >= ? AND id < ? ORDER BY id",
+                               (prefix, prefix + "\U0010ffff"))
+        return [r[0] for r in rows]
 
     def neighbours(self, node_id: str, edge_type: str | None, direction: str = "out"):
         near, far = ("src", "dst") if direction == "out" else ("dst", "src")

@@ -24,6 +24,7 @@ CENTRAL = "central"
 _CENTRAL_POST = re.compile(
     r"(?i)trung ương|chính phủ|quốc hội|bộ chính trị|ban bí thư|thủ tướng|chủ tịch nước|bộ trưởng|"
     r"thứ trưởng|(?<!\w)bộ (?!\w*\s?chính trị)|tổng bí thư|đại sứ|thống đốc|tổng kiểm toán")
+_NATIONAL_TITLE = re.compile(r"(?i)^luật |đảng$|trung ương|quốc hội|chính phủ|toàn quốc")
 _MEMBERSHIP = re.compile(r"(?i)(?:nguyên )?ủy viên (?:ban chấp hành )?(?:trung ương|bộ chính trị)(?: đảng)?$")
 _LOCAL_POST = re.compile(r"(?i)tỉnh|thành ủy|thành phố|huyện|quận|xã|phường|sở |hội đồng nhân dân|ủy ban nhân dân")
 _CENTRAL_SCOPES = re.compile(r"(?i)/(?:TW|TƯ|T\.Ư)$|-(?:CP|TTg|VPCP|BCT|BBT)$|/QH\d*$|/(?:\d{4}/)?(?:NĐ|TT|NQ)-CP|-B[A-ZĐ]{1,8}$|/TTLT/")
@@ -127,6 +128,8 @@ def _document_scope(number: str, issuer: str | None, article_province: Province 
         return issuer_province.slug
     if _CENTRAL_SCOPES.search(number) or (issuer and _CENTRAL_POST.search(issuer) and not _LOCAL_POST.search(issuer)):
         return CENTRAL
+    if not number[:1].isdigit() and _NATIONAL_TITLE.search(number) and not _LOCAL_POST.search(number):
+        return CENTRAL  # Luật …, Điều lệ Đảng, Nghị quyết Đại hội XIII của Đảng
     return article_province.slug if article_province else "unknown"
 
 

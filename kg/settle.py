@@ -23,10 +23,10 @@ def settle_documents(store: Store, batch: list[Facts], facts_for: Callable[[Arti
 
     Returns how many articles were resolved again.
     """
-    in_batch = {facts.article.id for facts in batch}
     redone = 0
     for base in _dated_bases(batch):
-        for article_id in _articles_citing(store, base) - in_batch:
+        # the batch's own articles too: one earlier in the batch may have cited the base dateless
+        for article_id in sorted(_articles_citing(store, base)):
             redone += _reresolve(store, article_id, facts_for)
     return redone
 

@@ -135,3 +135,19 @@ def test_ambiguous_person_lists_candidates_with_province_and_latest_post(tmp_pat
     picked = CliRunner().invoke(app, ["person", "Nguyen Van Hoa", "-p", "Ninh Bình", "--store",
                                       str(tmp_path / "kg.db"), "--json"])
     assert picked.exit_code == 0 and json.loads(picked.stdout)["person"]["province"] == "Ninh Bình"
+
+
+def test_lineage_cycle_is_reported_not_looped(tmp_path):
+    store = SQLiteStore(str(tmp_path / "cycle.db"))
+    rows = [{"id": "c1", "published": "2020-01-02", "province_context": "Cà Mau",
+             "text": "Kế hoạch số 10/KH-UBND ngày 01/01/2020 của UBND tỉnh thực hiện Kế hoạch số "
+                     "11/KH-UBND ngày 02/01/2020 của UBND tỉnh."},
+            {"id": "c2", "published": "2020-01-03", "province_context": "Cà Mau",
+             "text": "Kế hoạch số 11/KH-UBND ngày 02/01/2020 của UBND tỉnh thực hiện Kế hoạch số "
+                     "10/KH-UBND ngày 01/01/2020 của UBND tỉnh."}]
+    path = tmp_path / "cycle.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    ingest(store, [str(path)])
+    result = queries.lineage(store, "10/KH-UBND", "down", depth=50)
+    assert len(result["nodes"]) == 2 and len(result["edges"]) == 2
+    assert sorted(result["cycles"][0]) == ["doc:ca-mau:10-kh-ubnd-2020", "doc:ca-mau:11-kh-ubnd-2020"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 # Old-style placement puts the tone on the second vowel of these word-final pairs (hoà,
@@ -33,11 +34,13 @@ def _move_tone(match: re.Match) -> str:
     return unicodedata.normalize("NFC", bare[0] + tone + bare[1:])
 
 
+@lru_cache(maxsize=1024)
 def fold_tones(text: str) -> str:
     """Put tone marks of word-final oa/oe/uy on the first vowel (`hoà` → `hòa`, `uỷ` → `ủy`)."""
     return _PAIR.sub(_move_tone, nfc(text))
 
 
+@lru_cache(maxsize=262144)  # names and titles repeat across articles
 def key(text: str) -> str:
     """Matching key: NFC, tone placement folded, case folded, dashes and spaces unified."""
     folded = fold_tones(text)
@@ -45,12 +48,14 @@ def key(text: str) -> str:
     return _SPACES.sub(" ", folded).strip().casefold()
 
 
+@lru_cache(maxsize=262144)  # names and titles repeat across articles
 def ascii_key(text: str) -> str:
     """Diacritic-free key for search typed without accents (`Nghiem Xuan Thanh`)."""
     decomposed = unicodedata.normalize("NFD", key(text).replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=262144)  # names and titles repeat across articles
 def slug(text: str) -> str:
     """Readable, IRI-safe slug: `20-CT/TU` → `20-ct-tu`, `Hậu Giang` → `hau-giang`."""
     return re.sub(r"[^a-z0-9]+", "-", ascii_key(text)).strip("-") or "x"

@@ -6,6 +6,7 @@ its claims, so retracting an article removes exactly what only it said.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,7 +44,7 @@ class SQLiteStore(Store):
         if not create and path != ":memory:" and not Path(path).exists():
             raise StoreError(f"store not found: {path} (run `kg ingest` first)")
         try:
-            self.db = sqlite3.connect(path, timeout=10, isolation_level=None)
+            self.db = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
@@ -66,7 +67,7 @@ class SQLiteStore(Store):
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
-            raise StoreError(f"store {self.location} is busy or unwritable: {exc}") from exc
+            raise _write_error(self.location, exc) from exc
         except BaseException:
             self._rollback()
             raise
@@ -92,8 +93,15 @@ class SQLiteStore(Store):
             self._claim_node(article.id, claim)
         for edge in facts.edges.values():
             self._insert_edge(edge)
-        self._refresh_props([c.node.id for c in facts.nodes.values()])
+        self._refresh_props([c.node.id for c in facts.nodes.values() if self._changes_props(c.node)])
         return UpsertResult(status, len(facts.nodes), len(facts.edges))
+
+    def _changes_props(self, node: Node) -> bool:
+        """A claim that only repeats the node's current values cannot change the merge; skipping
+        it keeps popular nodes (a province, 21-NQ/TW) from re-reading all their claims."""
+        row = self.db.execute("SELECT props FROM nodes WHERE id=?", (node.id,)).fetchone()
+        current = json.loads(row[0]) if row else {}
+        return any(current.get(k) != v for k, v in node.props.items()) or not row
 
     def _claim_node(self, article_id: str, claim) -> None:
         node, ev = claim.node, claim.evidence
@@ -138,10 +146,13 @@ class SQLiteStore(Store):
         return result
 
     def retract(self, article_id: str) -> bool:
-        self.db.execute("BEGIN IMMEDIATE")
         try:
+            self.db.execute("BEGIN IMMEDIATE")
             found = self._retract(article_id)
             self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise _write_error(self.location, exc) from exc
         except BaseException:
             self._rollback()
             raise
@@ -217,6 +228,21 @@ class SQLiteStore(Store):
         edges = dict(self.db.execute(
             "SELECT type, COUNT(*) FROM (SELECT DISTINCT src, type, dst FROM edges) GROUP BY type ORDER BY type"))
         return {"articles": articles, "nodes": nodes, "edges": edges}
+
+
+def busy_timeout() -> float:
+    """Seconds a writer waits for another writer's transaction: KG_BUSY_TIMEOUT, default 10."""
+    try:
+        return max(0.0, float(os.environ.get("KG_BUSY_TIMEOUT", "10")))
+    except ValueError:
+        return 10.0
+
+
+def _write_error(location: str, exc: sqlite3.OperationalError) -> StoreError:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return StoreError(f"store {location} is busy: another process is writing to it "
+                          f"(waited {busy_timeout():g} s; try again, or raise KG_BUSY_TIMEOUT)")
+    return StoreError(f"store {location} is unwritable: {exc}")
 
 
 def _escape_like(text: str) -> str:

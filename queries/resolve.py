@@ -35,7 +35,10 @@ def in_province(scope: str | None, wanted: str | None) -> bool:
 
 def pick(store: Store, text: str, node_type: str, province: str | None = None,
          describe=lambda store, node: {}) -> Node:
-    """The one node of `node_type` that `text` names; Ambiguous lists candidates, exit 2."""
+    """The one node of `node_type` that `text` names (or its id); Ambiguous lists candidates."""
+    by_id = store.get(text) if ":" in text else None
+    if by_id is not None and by_id.type == node_type:
+        return by_id
     def matching(exact: bool) -> list[Node]:
         return [n for n in store.find(text, node_type, limit=200, exact=exact)
                 if in_province(node_scope(n), province)]

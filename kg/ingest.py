@@ -4,6 +4,9 @@ One bad file or JSONL line becomes an error in the summary; the rest of the batc
 """
 from __future__ import annotations
 
+import fnmatch
+import io
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +20,8 @@ from kg.resolver import resolve
 from kg.settle import settle_documents
 from kg.stores.base import Store
 from loaders.extract import extract
-from loaders.readers import read_jsonl, read_path, read_text_article
+from loaders.html import use_outlet_files
+from loaders.readers import read_path, read_stream
 
 BATCH = 200
 
@@ -31,37 +35,69 @@ class IngestSummary:
     resettled: int = 0
     nodes: int = 0
     edges: int = 0
+    entities_added: int = 0
+    edges_added: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced,
                              "failed": self.failed}, "nodes": self.nodes, "edges": self.edges,
+                "added": {"entities": self.entities_added, "edges": self.edges_added},
                 "resettled": self.resettled,
                 "errors": self.errors}
 
 
-def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Path]:
-    """Files as given, folders recursively (sorted), `-` for standard input."""
+def expand_inputs(inputs: Iterable[str], include: Iterable[str] = (),
+                  exclude: Iterable[str] = ()) -> Iterator[str | Path | InputError]:
+    """Files as given, folders recursively (sorted; hidden entries skipped; `include`/`exclude`
+    globs match a file's name or its path under the folder), `-` for standard input."""
+    include, exclude = list(include), list(exclude)
     for item in inputs:
         path = Path(item)
         if item == "-":
             yield item
         elif path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            yield from _walk(path, include, exclude)
         else:
             yield path
 
 
-def read_inputs(inputs: Iterable[str]) -> Iterator[Article | InputError]:
-    for item in expand_inputs(inputs):
-        if item == "-":
-            text = sys.stdin.read()
-            yield from (read_jsonl(text, "<stdin>") if text.lstrip().startswith("{")
-                        else [read_text_article(text, "<stdin>", "stdin")])
+def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[Path | InputError]:
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if name.startswith(".") or (include and not _matches(rel, name, include)) \
+                    or _matches(rel, name, exclude):
+                continue
+            yield path
+        while errors:
+            exc = errors.pop(0)
+            yield InputError(str(exc.filename or root), "permission denied (cannot list the folder)"
+                             if isinstance(exc, PermissionError) else exc.strerror or str(exc))
+
+
+def _matches(rel: str, name: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def read_inputs(inputs: Iterable[str], fmt: str | None = None, include: Iterable[str] = (),
+                exclude: Iterable[str] = ()) -> Iterator[Article | InputError]:
+    """Every article (or error) from files, folders and `-`; `fmt` overrides content sniffing."""
+    for item in expand_inputs(inputs, include, exclude):
+        if isinstance(item, InputError):
+            yield item
+        elif item == "-":
+            stdin = getattr(sys.stdin, "buffer", None)
+            if stdin is None:  # a text-only stdin (embedding, tests)
+                stdin = io.BytesIO(sys.stdin.read().encode("utf-8"))
+            yield from read_stream(stdin, "<stdin>", "stdin", fmt)
         elif not item.exists():
             yield InputError(str(item), "no such file or directory")
         else:
-            yield from read_path(item)
+            yield from read_path(item, fmt)
 
 
 def known_documents(store: Store, pending: dict[str, None]) -> Callable[[str], list[str]]:
@@ -77,26 +113,42 @@ def facts_for(article: Article, known: Callable[[str], list[str]]) -> Facts:
 
 
 def ingest(store: Store, inputs: Iterable[str], progress: Callable[[str], None] | None = None,
-           strict: bool = False) -> IngestSummary:
+           strict: bool = False, fmt: str | None = None, include: Iterable[str] = (),
+           exclude: Iterable[str] = (), outlets: Iterable[str] = ()) -> IngestSummary:
+    """Read, extract and store; each batch of BATCH articles is one transaction, so a crash
+    keeps whole batches. `strict` stops at the first failure (earlier articles are kept)."""
     summary, batch, pending = IngestSummary(), [], {}
     known = known_documents(store, pending)
-    for record in read_inputs(inputs):
+    use_outlet_files(list(outlets))
+    before = _totals(store)
+    for record in read_inputs(inputs, fmt, include, exclude):
         if isinstance(record, InputError):
             summary.failed += 1
             summary.errors.append(str(record))
-            if strict:
-                break
         else:
             facts = _facts_or_error(record, known, summary)
             if facts is not None:
                 pending.update((i, None) for i in facts.nodes if i.startswith("doc:"))
                 batch.append(facts)
+        if strict and summary.failed:
+            break
         if progress:
             progress(getattr(record, "id", "error"))
         if len(batch) >= BATCH:
             _flush(store, batch, summary, pending)
     _flush(store, batch, summary, pending)
+    after = _totals(store)
+    summary.entities_added, summary.edges_added = after[0] - before[0], after[1] - before[1]
     return summary
+
+
+def _totals(store: Store) -> tuple[int, int]:
+    """Entities and distinct edges in the store (their growth is what an ingest added)."""
+    try:
+        counts = store.counts()
+    except Exception:  # noqa: BLE001 - a store without counts only loses the "added" figures
+        return 0, 0
+    return sum(counts["nodes"].values()), sum(counts["edges"].values())
 
 
 def _facts_or_error(article: Article, known, summary: IngestSummary) -> Facts | None:

@@ -1,18 +1,25 @@
-"""Readers: portal text files and JSON Lines crawls → `Article`.
+"""Readers: portal text, HTML pages and JSON Lines crawls (plain or gzip) → `Article`.
 
 A reader never raises for one bad record: it yields `InputError` in its place, so the
-rest of a batch still lands.
+rest of a batch still lands. Files are streamed: a JSONL file is read line by line and no
+single article (a text/HTML file, one JSONL line) may exceed `max_article_bytes()`.
 """
 from __future__ import annotations
 
+import io
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import InputError
 from kg.facts import Article
 from kg.text import nfc
+from loaders.detect import (FORMATS, Unreadable, binary_kind, bom, decode, limit_text, max_article_bytes, peek,
+                            sniff)
+from loaders.html import outlet_province, read_html_article
 
 _UPDATE_LINE = re.compile(
     r"\[\s*Cập nhật vào ngày\s*\(?(\d{1,2})/(\d{1,2})/(\d{4})\)?\s*\]"
@@ -21,54 +28,168 @@ _IMAGE_LINE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 _FOOTER = "Các ý kiến của bạn đọc"
 # The byline sits glued between the last sentence and the footer: "…2022…Kim NgânCác ý kiến".
 _BYLINE = re.compile(r"([.…!?”\")]\s*)((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s?){1,4})\s*$")
+_STREAM_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
 
 Record = Article | InputError
 
 
-def read_path(path: Path) -> Iterator[Record]:
-    """Read one file: JSON Lines if it looks like JSON, else portal or plain text."""
+def read_path(path: Path, fmt: str | None = None) -> Iterator[Record]:
+    """Read one file (gzip or not); the format comes from its content unless `fmt` says."""
     try:
-        raw = path.read_bytes()
+        stream = open(path, "rb")
     except OSError as exc:
-        yield InputError(str(path), exc.strerror or str(exc))
+        yield InputError(str(path), _os_reason(exc))
         return
+    with stream:
+        yield from read_stream(stream, str(path), Path(path.name.removesuffix(".gz")).stem or "article", fmt)
+
+
+def read_stream(stream: BinaryIO, source: str, article_id: str, fmt: str | None = None) -> Iterator[Record]:
+    """One input stream: a text or HTML article, or JSON Lines of articles."""
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        yield InputError(str(path), "not UTF-8 text")
-        return
+        head, stream = peek(stream)
+        if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+            yield InputError(source, "empty file")
+            return
+        fmt = fmt or sniff(head)
+        if binary_kind(head):
+            yield InputError(source, binary_kind(head))
+        elif fmt == "jsonl":
+            yield from _jsonl_stream(stream, source, bom(head))
+        else:
+            yield _one_article(stream, source, article_id, fmt)
+    except _STREAM_ERRORS as exc:
+        yield InputError(source, _os_reason(exc))
+
+
+def _one_article(stream: BinaryIO, source: str, article_id: str, fmt: str) -> Record:
+    cap = max_article_bytes()
+    raw = stream.read(cap + 1)
+    if len(raw) > cap:
+        return InputError(source, f"file is larger than {limit_text()}, the limit for one article "
+                                  "(KG_MAX_ARTICLE_MB raises it)")
+    try:
+        text, encoding = decode(raw, html=fmt == "html")
+    except Unreadable as exc:
+        return InputError(source, str(exc))
     if not text.strip():
-        yield InputError(str(path), "empty file")
-    elif text.lstrip().startswith("{"):
-        yield from read_jsonl(text, str(path))
-    else:
-        yield read_text_article(text, source=str(path), article_id=path.stem)
+        return InputError(source, "empty file")
+    if fmt == "html":
+        return read_html_article(text, source, article_id, encoding=encoding)
+    article = read_text_article(text, source=source, article_id=article_id)
+    article.encoding = encoding
+    return article
 
 
 def read_jsonl(text: str, source: str) -> Iterator[Record]:
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            yield _jsonl_record(line, source, number)
+    """JSON Lines already in memory (kept for callers that have a string)."""
+    yield from _jsonl_stream(io.BytesIO(text.encode("utf-8")), source, None)
+
+
+def _jsonl_stream(stream: BinaryIO, source: str, codec: str | None) -> Iterator[Record]:
+    wide = codec if codec in ("utf-16", "utf-32") else None
+    if wide:  # rare: re-encode through a text stream, line by line
+        stream = _reencoded(stream, wide)
+    cap, number = max_article_bytes(), 0
+    while line := stream.readline(cap + 1):
+        number += 1
+        if len(line) > cap and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the over-long line without holding it
+            yield InputError(source, f"line is longer than {limit_text()}, the limit for one article", number)
+        elif line.strip():
+            yield _jsonl_line(line, source, number, wide)
+
+
+def _reencoded(stream: BinaryIO, codec: str) -> BinaryIO:
+    text = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+    return io.BufferedReader(_Utf8Lines(text), buffer_size=1 << 16)
+
+
+class _Utf8Lines(io.RawIOBase):
+    def __init__(self, text: io.TextIOBase):
+        self.text, self.pending = text, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.pending:
+            chunk = self.text.read(1 << 14)
+            if not chunk:
+                return 0
+            self.pending = chunk.encode("utf-8")
+        n = min(len(buffer), len(self.pending))
+        buffer[:n], self.pending = self.pending[:n], self.pending[n:]
+        return n
+
+
+def _jsonl_line(raw: bytes, source: str, number: int, codec: str | None) -> Record:
+    try:
+        line, encoding = decode(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
+    except Unreadable as exc:
+        return InputError(source, str(exc), number)
+    record = _jsonl_record(line, source, number)
+    if isinstance(record, Article):
+        record.encoding = record.encoding or codec or encoding
+    return record
 
 
 def _jsonl_record(line: str, source: str, number: int) -> Record:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
-        return InputError(source, f"invalid JSON ({exc.msg})", number)
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
-        return InputError(source, "record has no 'text'", number)
+        ended = line.endswith("\n") and exc.pos < len(line.rstrip())
+        hint = "" if ended else "; the line ends mid-record (truncated?)"
+        return InputError(source, f"invalid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno}{hint})",
+                          number)
+    except RecursionError:
+        return InputError(source, "invalid JSON (nested too deeply)", number)
+    if not isinstance(row, dict):
+        return InputError(source, f"record is a JSON {type(row).__name__}, not an object", number)
     article_id = str(row.get("id") or row.get("url") or f"{Path(source).stem}-{number}")
+    text, html = row.get("text"), row.get("html")
+    if (not isinstance(text, str) or not text.strip()) and isinstance(html, str) and html.strip():
+        return _jsonl_html(row, html, source, number, article_id)
+    if not isinstance(text, str) or not text.strip():
+        return InputError(source, "record has no 'text'" if text in (None, "") or isinstance(text, str)
+                          else f"'text' is a JSON {type(text).__name__}, not a string", number)
     views = row.get("views")
-    return Article(
-        id=article_id, text=nfc(row["text"]), title=_opt(row.get("title")), url=_opt(row.get("url")),
+    article = Article(
+        id=article_id, text=nfc(text), title=_opt(row.get("title")), url=_opt(row.get("url")),
         published=_opt(row.get("published")), section=_opt(row.get("section")),
-        views=views if isinstance(views, int) else None, author=_opt(row.get("author")),
-        province_context=_opt(row.get("province_context")), source=f"{source}:{number}")
+        views=views if isinstance(views, int) and not isinstance(views, bool) else None,
+        author=_opt(row.get("author")), province_context=_opt(row.get("province_context")),
+        source=f"{source}:{number}")
+    if not article.province_context and article.url:
+        article.province_context = outlet_province(article.url)
+    return article
+
+
+def _jsonl_html(row: dict, html: str, source: str, number: int, article_id: str) -> Record:
+    """A crawl line carrying the page itself (`html`, and usually `url`) instead of `text`."""
+    article = read_html_article(html, f"{source}:{number}", article_id, url=_opt(row.get("url")))
+    if isinstance(article, InputError):
+        return InputError(source, article.reason, number)
+    for name in ("title", "published", "section", "author", "province_context"):
+        setattr(article, name, _opt(row.get(name)) or getattr(article, name))
+    return article
 
 
 def _opt(value) -> str | None:
     return nfc(str(value)) if value not in (None, "") else None
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied (cannot read the file)"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, (EOFError, zlib.error)) or "gzip" in str(exc).lower() or "compressed" in str(exc).lower():
+        return f"corrupt or truncated gzip data ({exc})"
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def read_text_article(text: str, source: str, article_id: str) -> Article:

@@ -12,30 +12,52 @@ from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_e
 from kg.errors import InputError
 from kg.ingest import ingest, read_inputs
 from kg.stores import open_store
+from loaders.detect import FORMATS
 from loaders.extract import extract as extract_article
 
 app = typer.Typer()
 
-Inputs = Annotated[list[str], typer.Argument(help="Files, folders or - for stdin (text, JSONL).")]
+Inputs = Annotated[list[str], typer.Argument(
+    help="Files, folders (recursive) or - for stdin: portal text, HTML pages, JSON Lines; .gz too.")]
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", help="Read every input as text, html or jsonl [default: detected from content].")]
+IncludeOpt = Annotated[list[str] | None, typer.Option(
+    "--include", help="Only files in folders whose name or relative path matches this glob (repeatable).")]
+ExcludeOpt = Annotated[list[str] | None, typer.Option(
+    "--exclude", help="Skip files in folders whose name or relative path matches this glob (repeatable).")]
+OutletsOpt = Annotated[list[str] | None, typer.Option(
+    "--outlets", help="Extra domain<TAB>province file mapping outlets to provinces (repeatable; "
+                      "KG_OUTLETS may also name such files, joined by the path separator).")]
 
 
 @app.command("ingest")
 @user_errors
 def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
-               strict: Annotated[bool, typer.Option(help="Stop at the first failure.")] = False) -> None:
+               strict: Annotated[bool, typer.Option(help="Stop at the first failure.")] = False,
+               fmt: FormatOpt = None, include: IncludeOpt = None, exclude: ExcludeOpt = None,
+               outlets: OutletsOpt = None) -> None:
     """Read articles, extract facts with evidence, and store them."""
+    fmt = _format(fmt)
     with open_store(store) as db, _progress() as bar:
         task = bar.add_task("ingest", total=None)
-        summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict)
+        summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict, fmt=fmt,
+                         include=include or (), exclude=exclude or (), outlets=outlets or ())
     for message in summary.errors:
         err.print(f"Error: {message}", markup=False, highlight=False)
     if as_json:
         print_json(summary.as_dict())
     else:
         counts = summary.as_dict()["articles"]
-        out.print(table([{**counts, "nodes": summary.nodes, "edges": summary.edges}], title="Ingest"))
+        out.print(table([{**counts, "entities_added": summary.entities_added,
+                          "edges_added": summary.edges_added}], title="Ingest"))
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _format(fmt: str | None) -> str | None:
+    if fmt is not None and fmt.lower() not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+    return fmt.lower() if fmt else None
 
 
 def _progress() -> Progress:
@@ -46,13 +68,13 @@ def _progress() -> Progress:
 @app.command("extract")
 @user_errors
 def extract_cmd(inputs: Inputs,
-                out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here.")] = None
-                ) -> None:
+                out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here.")] = None,
+                fmt: FormatOpt = None) -> None:
     """Print extracted facts as JSON Lines in the gold shape, without a store."""
-    failed = 0
+    failed, fmt = 0, _format(fmt)
     sink = open(out_file, "w", encoding="utf-8") if out_file else None
     try:
-        for record in read_inputs(inputs):
+        for record in read_inputs(inputs, fmt):
             if isinstance(record, InputError):
                 failed += 1
                 err.print(f"Error: {record}", markup=False, highlight=False)

@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import StoreError
@@ -59,11 +60,15 @@ class SQLiteStore(Store):
         return self.upsert_many([facts])[0]
 
     def upsert_many(self, batch: Iterable[Facts]) -> list[UpsertResult]:
-        results = []
+        with self._writing():
+            return [self._upsert_one(facts) for facts in batch]
+
+    @contextmanager
+    def _writing(self):
+        """One write transaction: all of it commits, or none (a crash or error rolls back)."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            for facts in batch:
-                results.append(self._upsert_one(facts))
+            yield
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
@@ -71,7 +76,6 @@ class SQLiteStore(Store):
         except BaseException:
             self._rollback()
             raise
-        return results
 
     def _rollback(self) -> None:
         if self.db.in_transaction:
@@ -135,28 +139,13 @@ class SQLiteStore(Store):
 
     def replace(self, facts: Facts) -> UpsertResult:
         """Retract and store again in one transaction: a crash leaves the old or the new claims."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing():
             self._retract(facts.article.id)
-            result = self._upsert_one(facts)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self._rollback()
-            raise
-        return result
+            return self._upsert_one(facts)
 
     def retract(self, article_id: str) -> bool:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            found = self._retract(article_id)
-            self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self._rollback()
-            raise _write_error(self.location, exc) from exc
-        except BaseException:
-            self._rollback()
-            raise
-        return found
+        with self._writing():
+            return self._retract(article_id)
 
     def _retract(self, article_id: str) -> bool:
         touched = [r[0] for r in self.db.execute("SELECT node_id FROM claims WHERE article_id=?", (article_id,))]

@@ -15,6 +15,9 @@ class InputError(KgError):
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):  # records cross process boundaries with --workers
+        return InputError, (self.source, self.reason, self.line)
+
 
 class StoreError(KgError):
     """The store cannot be opened, read or written."""

@@ -17,7 +17,7 @@ from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.resolver import resolve
-from kg.settle import settle_documents
+from kg.settle import new_dated_documents, settle_documents
 from kg.stores.base import Store
 from loaders.extract import extract
 from loaders.html import use_outlet_files
@@ -114,22 +114,21 @@ def facts_for(article: Article, known: Callable[[str], list[str]]) -> Facts:
 
 def ingest(store: Store, inputs: Iterable[str], progress: Callable[[str], None] | None = None,
            strict: bool = False, fmt: str | None = None, include: Iterable[str] = (),
-           exclude: Iterable[str] = (), outlets: Iterable[str] = ()) -> IngestSummary:
+           exclude: Iterable[str] = (), outlets: Iterable[str] = (), workers: int = 1) -> IngestSummary:
     """Read, extract and store; each batch of BATCH articles is one transaction, so a crash
-    keeps whole batches. `strict` stops at the first failure (earlier articles are kept)."""
+    keeps whole batches. `strict` stops at the first failure (earlier articles are kept).
+    `workers` > 1 extracts in that many processes (SQLite stores)."""
     summary, batch, pending = IngestSummary(), [], {}
-    known = known_documents(store, pending)
     use_outlet_files(list(outlets))
     before = _totals(store)
-    for record in read_inputs(inputs, fmt, include, exclude):
-        if isinstance(record, InputError):
+    records = read_inputs(inputs, fmt, include, exclude)
+    for record, outcome in _outcomes(store, records, pending, workers):
+        if isinstance(outcome, (InputError, str)):
             summary.failed += 1
-            summary.errors.append(str(record))
+            summary.errors.append(str(outcome))
         else:
-            facts = _facts_or_error(record, known, summary)
-            if facts is not None:
-                pending.update((i, None) for i in facts.nodes if i.startswith("doc:"))
-                batch.append(facts)
+            pending.update((i, None) for i in outcome.nodes if i.startswith("doc:"))
+            batch.append(outcome)
         if strict and summary.failed:
             break
         if progress:
@@ -151,24 +150,35 @@ def _totals(store: Store) -> tuple[int, int]:
     return sum(counts["nodes"].values()), sum(counts["edges"].values())
 
 
-def _facts_or_error(article: Article, known, summary: IngestSummary) -> Facts | None:
+def _outcomes(store: Store, records, pending: dict, workers: int):
+    """(record, Facts | InputError | failure message) in input order."""
+    path = getattr(store, "path_for_workers", None)
+    if workers > 1 and path:
+        from kg.parallel import resolved_in_workers
+        yield from resolved_in_workers(records, path, workers)
+        return
+    known = known_documents(store, pending)
+    for record in records:
+        yield record, record if isinstance(record, InputError) else _facts_or_error(record, known)
+
+
+def _facts_or_error(article: Article, known) -> Facts | str:
     """An extractor bug on one article is that article's failure, not the batch's."""
     try:
         return facts_for(article, known)
     except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
-        summary.failed += 1
-        summary.errors.append(f"{article.source or article.id}: extraction failed ({type(exc).__name__}: {exc})")
-        return None
+        return f"{article.source or article.id}: extraction failed ({type(exc).__name__}: {exc})"
 
 
 def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: dict) -> None:
     if not batch:
         return
+    new_dated = new_dated_documents(store, batch)
     for result in store.upsert_many(batch):
         setattr(summary, result.status, getattr(summary, result.status) + 1)
         summary.nodes += result.nodes
         summary.edges += result.edges
     summary.resettled += settle_documents(
-        store, batch, lambda article: facts_for(article, known_documents(store, {})))
+        store, new_dated, lambda article: facts_for(article, known_documents(store, {})))
     batch.clear()
     pending.clear()

@@ -18,28 +18,31 @@ from kg.stores.base import Store
 _DATED = re.compile(r"^(doc:.+)-(\d{4})$")
 
 
-def settle_documents(store: Store, batch: list[Facts], facts_for: Callable[[Article], Facts]) -> int:
-    """Re-resolve stored articles whose yearless mentions a batch's dated documents affect.
+def new_dated_documents(store: Store, batch: list[Facts]) -> set[str]:
+    """Dated documents of a batch that the store does not hold yet (call before storing)."""
+    dated = {node_id for facts in batch for node_id in facts.nodes if _DATED.match(node_id)}
+    return {node_id for node_id in dated if store.get(node_id) is None}
 
-    Returns how many articles were resolved again.
+
+def settle_documents(store: Store, new_dated: set[str], facts_for: Callable[[Article], Facts]) -> int:
+    """Re-resolve the stored articles citing the base of each newly stored dated document.
+
+    Each new dated document triggers this once, so the work is bounded by the mentions of
+    its number. Returns how many articles were resolved again.
     """
     redone = 0
-    for base in _dated_bases(batch):
+    for base in sorted({_DATED.match(node_id).group(1) for node_id in new_dated}):
         # the batch's own articles too: one earlier in the batch may have cited the base dateless
         for article_id in sorted(_articles_citing(store, base)):
             redone += _reresolve(store, article_id, facts_for)
     return redone
 
 
-def _dated_bases(batch: list[Facts]) -> set[str]:
-    return {m.group(1) for facts in batch for node_id in facts.nodes if (m := _DATED.match(node_id))}
-
-
 def _articles_citing(store: Store, base: str) -> set[str]:
     pattern = re.compile(re.escape(base) + r"(?:-\d{4})?$")
     nodes = [n for n in store.find_ids(base) if pattern.match(n)]
     if len(nodes) < 2 and base not in nodes:
-        return set()  # only the dated document itself: nothing yearless to settle
+        return set()  # only the dated document itself: nothing dateless to settle
     return {edge.src.removeprefix("article:") for node_id in nodes
             for edge, _ in store.neighbours(node_id, "MENTIONS", "in")}
 
@@ -49,11 +52,5 @@ def _reresolve(store: Store, article_id: str, facts_for: Callable[[Article], Fac
     if stored is None:
         return 0
     fields = set(Article.__dataclass_fields__)
-    article = Article(**{k: v for k, v in stored.items() if k in fields})
-    facts = facts_for(article)
-    before = {n.id for _, n in store.neighbours(f"article:{article_id}", "MENTIONS", "out")}
-    after = {dst for (src, kind, dst) in facts.edges if kind == "MENTIONS"}
-    if before == after:
-        return 0
-    store.replace(facts)
+    store.replace(facts_for(Article(**{k: v for k, v in stored.items() if k in fields})))
     return 1

@@ -1,77 +1,30 @@
 """Contract: the Neo4j (Bolt) store answers every query exactly as the SQLite store does.
 
-Starts a real Neo4j 5.26 via tests/neo4j/run-server on a free loopback port (module scope).
+Uses the session's one real Neo4j 5.26 (tests/neo4j_server.py, started via tests/neo4j/run-server).
 Skipped when Java/Maven are missing, unless KG_REQUIRE_NEO4J=1 (then it fails).
 """
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import threading
-import time
+import json
 
 import pytest
+from typer.testing import CliRunner
 
 import queries
+from kg.cli.app import app
 from kg.errors import Ambiguous, StoreError
 from kg.ingest import ingest
 from kg.stores.sqlite import SQLiteStore
-from tests.conftest import EXAMPLES, ROOT
-
-RUN_SERVER = ROOT / "tests" / "neo4j" / "run-server"
-PASSWORD = os.environ.get("KG_NEO4J_PASSWORD", "testpassword")
-START_TIMEOUT = 120
+from tests import neo4j_server
+from tests.conftest import EXAMPLES
+from tests.neo4j_server import PASSWORD, free_port as _free_port
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _unavailable(reason: str):
-    if os.environ.get("KG_REQUIRE_NEO4J") == "1":
-        pytest.fail(f"KG_REQUIRE_NEO4J=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory):
-    if not (shutil.which("java") and shutil.which("mvn")):
-        _unavailable("no Java: Neo4j contract suite skipped")
-    tmp = tmp_path_factory.mktemp("neo4j")
-    port = _free_port()
-    env = {**os.environ, "KG_NEO4J_PASSWORD": PASSWORD}
-    env.pop("KG_NEO4J_AUTH", None)
-    stderr = open(tmp / "server.stderr", "w")
-    started = time.monotonic()
-    proc = subprocess.Popen([str(RUN_SERVER), str(port), str(tmp / "data")], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(START_TIMEOUT)
-    expected = f"ready bolt://127.0.0.1:{port}"
-    try:
-        if not line or line[0].strip() != expected:
-            proc.kill()
-            proc.wait(10)
-            log = (tmp / "server.stderr").read_text(errors="replace")[-2000:]
-            pytest.fail(f"Neo4j did not start within {START_TIMEOUT}s (got {line!r}):\n{log}")
-        print(f"\nNeo4j ready in {time.monotonic() - started:.1f}s on port {port}")
-        yield f"bolt://127.0.0.1:{port}"
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
-        stderr.close()
+    uri = neo4j_server.acquire(tmp_path_factory)
+    yield uri
+    neo4j_server.release()
 
 
 def _bolt(uri):
@@ -103,6 +56,13 @@ QUERIES = {
     "lineage": lambda db: queries.lineage(db, "21-NQ/TW", "down"),
     "search": lambda db: queries.search(db, "tinh uy", None),
     "stats": lambda db: queries.stats(db),
+    "holders": lambda db: queries.holders(db, "Bí thư Tỉnh ủy", "Hậu Giang"),
+    "holders_on": lambda db: queries.holders(db, "Bí thư Tỉnh ủy", "Hậu Giang", "2022-03-16"),
+    "meetings": lambda db: queries.meetings(db),
+    "meetings_filtered": lambda db: queries.meetings(db, "Hậu Giang", "2022-01-01", "2023-12-31", 5),
+    "path": lambda db: queries.path(db, "Trần Minh Khoa", "21-NQ/TW"),
+    "person": lambda db: queries.person_profile(db, "Trần Minh Khoa"),
+    "lineage_up": lambda db: queries.lineage(db, "45/KH-UBND", "up"),
 }
 
 
@@ -110,6 +70,34 @@ QUERIES = {
 def test_query_matches_sqlite(stores, name):
     expected = QUERIES[name](stores["sqlite"])
     assert QUERIES[name](stores["bolt"]) == expected
+
+
+runner = CliRunner()
+
+COMMANDS = {
+    "chaired": ["chaired", "Trần Minh Khoa"],
+    "who-chaired": ["who-chaired", "giao ban", "--since", "2020-01-01"],
+    "meetings": ["meetings", "--province", "Hậu Giang"],
+    "person": ["person", "Lê Thị Hồng Nhung"],
+    "holders": ["holders", "Bí thư Tỉnh ủy", "--province", "Hậu Giang"],
+    "doc": ["doc", "20-CT/TU", "--province", "Ninh Bình"],
+    "doc-ambiguous": ["doc", "20-CT/TU"],
+    "lineage": ["lineage", "21-NQ/TW", "--down"],
+    "search": ["search", "tinh uy"],
+    "stats": ["stats"],
+    "path": ["path", "Trần Minh Khoa", "21-NQ/TW"],
+}
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_cli_command_matches_sqlite(stores, neo4j_uri, name):
+    """Every query command, run with `--store bolt://…` (credentials from the environment)."""
+    env = {"KG_NEO4J_USER": "neo4j", "KG_NEO4J_PASSWORD": PASSWORD, "KG_NEO4J_DATABASE": "neo4j"}
+    results = [runner.invoke(app, [*COMMANDS[name], "--store", location, "--json"], env=env)
+               for location in (stores["sqlite"].location, neo4j_uri)]
+    assert results[1].exit_code == results[0].exit_code, results[1].stderr
+    assert json.loads(results[1].stdout) == json.loads(results[0].stdout)
+    assert results[1].stderr == results[0].stderr
 
 
 def test_primitives_match_sqlite(stores):

@@ -18,6 +18,12 @@ err = Console(stderr=True, soft_wrap=True)
 
 StoreOpt = Annotated[str | None, typer.Option("--store", "-s", envvar="KG_STORE",
                                               help="SQLite file or bolt://… / neo4j://… URI [default: ./kg.db]")]
+# Neo4j credentials: the options win, else KG_NEO4J_USER / KG_NEO4J_PASSWORD / KG_NEO4J_DATABASE
+# (the environment is all the query commands read for a bolt:// or neo4j:// --store).
+Neo4jUserOpt = Annotated[str | None, typer.Option("--neo4j-user", help="Neo4j user [env KG_NEO4J_USER, default neo4j]")]
+Neo4jPasswordOpt = Annotated[str | None, typer.Option("--neo4j-password", help="Neo4j password [env KG_NEO4J_PASSWORD]")]
+Neo4jDatabaseOpt = Annotated[str | None, typer.Option("--neo4j-database",
+                                                      help="Neo4j database [env KG_NEO4J_DATABASE, default neo4j]")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Province, old or new name.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From date (YYYY-MM-DD).")]

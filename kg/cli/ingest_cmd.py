@@ -35,13 +35,16 @@ OutletsOpt = Annotated[list[str] | None, typer.Option(
 def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
                strict: Annotated[bool, typer.Option(help="Stop at the first failure.")] = False,
                fmt: FormatOpt = None, include: IncludeOpt = None, exclude: ExcludeOpt = None,
-               outlets: OutletsOpt = None) -> None:
+               outlets: OutletsOpt = None,
+               workers: Annotated[int, typer.Option(min=1, max=64, help="Extract in this many processes.")] = 1
+               ) -> None:
     """Read articles, extract facts with evidence, and store them."""
     fmt = _format(fmt)
     with open_store(store) as db, _progress() as bar:
         task = bar.add_task("ingest", total=None)
         summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict, fmt=fmt,
-                         include=include or (), exclude=exclude or (), outlets=outlets or ())
+                         include=include or (), exclude=exclude or (), outlets=outlets or (),
+                         workers=workers)
     for message in summary.errors:
         err.print(f"Error: {message}", markup=False, highlight=False)
     if as_json:

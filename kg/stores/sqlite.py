@@ -52,6 +52,11 @@ class SQLiteStore(Store):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
 
+    @property
+    def path_for_workers(self) -> str | None:
+        """Worker processes open their own read connection to a file store."""
+        return None if self.location == ":memory:" else self.location
+
     def close(self) -> None:
         self.db.close()
 

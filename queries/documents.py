@@ -55,19 +55,25 @@ def lineage(store: Store, number: str, direction: str = "down", depth: int = 6,
             province: str | None = None) -> dict:
     """`kg lineage`: documents that implement/amend/… this one (down) or that it rests on (up).
 
-    Breadth-first to `depth`, each document visited once, so a cycle cannot loop; cycles
-    among the edges found are reported in `cycles`.
+    The store walks the lineage edges (`Store.walk`, a bounded variable-length path on
+    Neo4j); here the walk is replayed breadth-first to `depth`, each document visited once,
+    so a cycle cannot loop; cycles among the edges found are reported in `cycles`.
     """
     root = find_document(store, number, province)
-    nodes, edges = {root.id: doc_ref(root)}, {}
     ways = ["in", "out"] if direction == "both" else ["in" if direction == "down" else "out"]
+    adjacency: dict[tuple[str, str], list] = {}
+    for way in ways:
+        for edge, other in store.walk(root.id, list(schema().lineage_edges()), way, depth):
+            near = edge.dst if way == "in" else edge.src
+            adjacency.setdefault((near, way), []).append((edge, other))
+    nodes, edges = {root.id: doc_ref(root)}, {}
     queue = deque([(root.id, 0)])
     while queue:
         current, level = queue.popleft()
         if level >= depth:
             continue
         for way in ways:
-            for edge, other in _lineage_neighbours(store, current, way):
+            for edge, other in adjacency.get((current, way), []):
                 rel = schema().edges[edge.type].lineage
                 entry = edges.setdefault((edge.src, rel, edge.dst),
                                          {"from": edge.src, "rel": rel, "to": edge.dst, "sources": []})

@@ -100,6 +100,24 @@ def test_cli_command_matches_sqlite(stores, neo4j_uri, name):
     assert results[1].stderr == results[0].stderr
 
 
+def test_global_credential_options(stores, neo4j_uri):
+    """`kg --neo4j-password … COMMAND --store bolt://…` works without the environment."""
+    env = {"KG_NEO4J_USER": "", "KG_NEO4J_PASSWORD": "", "KG_NEO4J_DATABASE": ""}
+    ok = runner.invoke(app, ["--neo4j-user", "neo4j", "--neo4j-password", PASSWORD, "stats", "--store", neo4j_uri,
+                             "--json"], env=env)
+    assert ok.exit_code == 0 and json.loads(ok.stdout) == stores["sqlite"].counts()
+    bad = runner.invoke(app, ["--neo4j-password", "not-the-password", "stats", "--store", neo4j_uri], env=env)
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error:") and bad.stderr.count("\n") == 1
+
+
+def test_walk_matches_sqlite(stores):
+    from kg.model import schema
+    types = list(schema().lineage_edges())
+    root = stores["sqlite"].find("21-NQ/TW", "Document", exact=True)[0].id
+    for direction in ("in", "out"):
+        assert stores["bolt"].walk(root, types, direction, 6) == stores["sqlite"].walk(root, types, direction, 6)
+
+
 def test_primitives_match_sqlite(stores):
     sqlite, bolt = stores["sqlite"], stores["bolt"]
     assert bolt.counts() == sqlite.counts()

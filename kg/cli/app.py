@@ -7,11 +7,23 @@ import sys
 import typer
 
 from kg.cli import eval_cmd, export_cmd, ingest_cmd, neo4j_cmd, query_cmd, rdf_cmd
+from kg.cli.common import Neo4jDatabaseOpt, Neo4jPasswordOpt, Neo4jUserOpt
 
 app = typer.Typer(name="kg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Vietnamese government and Party news → a document-reference knowledge graph.")
 for module in (ingest_cmd, query_cmd, export_cmd, eval_cmd, neo4j_cmd, rdf_cmd):
     app.add_typer(module.app)
+
+
+@app.callback()
+def credentials(user: Neo4jUserOpt = None, password: Neo4jPasswordOpt = None,
+                database: Neo4jDatabaseOpt = None) -> None:
+    """Neo4j credentials for any command with a bolt:// or neo4j:// --store
+    (`kg --neo4j-password … chaired …`); the KG_NEO4J_* variables are the same thing."""
+    for name, value in (("KG_NEO4J_USER", user), ("KG_NEO4J_PASSWORD", password),
+                        ("KG_NEO4J_DATABASE", database)):
+        if value is not None:
+            os.environ[name] = value
 
 
 def main() -> None:

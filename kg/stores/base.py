@@ -51,6 +51,25 @@ class Store(ABC):
     def neighbours(self, node_id: str, edge_type: str | None, direction: str = "out") -> list[tuple[Edge, Node]]:
         """Edges (one per claiming article) of a type leaving (`out`) or entering (`in`) a node."""
 
+    def walk(self, start: str, edge_types: list[str], direction: str, depth: int) -> list[tuple[Edge, Node]]:
+        """Every edge claim of `edge_types` reachable from `start` within `depth` hops, walking
+        `direction` ("out" along edges, "in" against them), with the node on its far side.
+
+        This default walks breadth-first with `neighbours`; stores override it to walk in
+        fewer round trips."""
+        seen, frontier, found = {start}, [start], []
+        for _ in range(depth):
+            following = []
+            for node_id in frontier:
+                for edge_type in edge_types:
+                    for edge, other in self.neighbours(node_id, edge_type, direction):
+                        found.append((edge, other))
+                        if other.id not in seen:
+                            seen.add(other.id)
+                            following.append(other.id)
+            frontier = following
+        return found
+
     @abstractmethod
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]: ...
 

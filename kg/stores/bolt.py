@@ -359,6 +359,24 @@ class BoltStore(Store):
         return [(_edge(r[:9]), _node(r[9:])) for r in rows]
 
     @_wrap_errors
+    def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
+        """Two round trips: the nodes a bounded variable-length path reaches, then every
+        claim of those types among them (the caller bounds depth exactly)."""
+        types = [_rel_type(t) for t in edge_types]
+        arrow = "-[:{}*1..{}]->" if direction == "out" else "<-[:{}*1..{}]-"
+        pattern = arrow.format("|".join(types), int(depth))  # names from the schema only
+        reached = self._read(f"MATCH (s:{NODE_LABEL} {{id: $id}}){pattern}(x:{NODE_LABEL}) "
+                             f"RETURN DISTINCT x.id", id=start)
+        ids = [start] + [r[0] for r in reached]
+        near, far = ("n", "m") if direction == "out" else ("m", "n")
+        rows = self._read(
+            f"MATCH ({near}:{NODE_LABEL})-[e]->({far}:{NODE_LABEL}) WHERE n.id IN $ids AND type(e) IN $types "
+            f"RETURN startNode(e).id, type(e), endNode(e).id, e.article_id, e.props, e.start, e.end, "
+            f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props", ids=ids, types=types)
+        rows.sort(key=lambda r: (r[3], r[9]))
+        return [(_edge(r[:9]), _node(r[9:])) for r in rows]
+
+    @_wrap_errors
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]:
         rows = self._read(f"MATCH (n:{NODE_LABEL}) WHERE $type IS NULL OR n.type = $type "
                           f"RETURN n.id, n.type, n.name, n.props", type=node_type)

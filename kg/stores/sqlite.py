@@ -198,6 +198,24 @@ class SQLiteStore(Store):
             f"WHERE e.{near}=? {type_clause} ORDER BY e.article_id, n.id", params)
         return [(_edge(r[:9]), _node(r[9:])) for r in rows]
 
+    def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
+        """Breadth-first, one query per level."""
+        near, far = ("src", "dst") if direction == "out" else ("dst", "src")
+        seen, frontier, found = {start}, [start], []
+        types = ",".join("?" * len(edge_types))
+        for _ in range(depth):
+            if not frontier:
+                break
+            rows = self.db.execute(
+                f"SELECT e.src, e.type, e.dst, e.article_id, e.props, e.start, e.end, e.sentence, e.extractor, "
+                f"n.id, n.type, n.name, n.props FROM edges e JOIN nodes n ON n.id=e.{far} "
+                f"WHERE e.{near} IN ({','.join('?' * len(frontier))}) AND e.type IN ({types}) "
+                f"ORDER BY e.article_id, n.id", [*frontier, *edge_types]).fetchall()
+            found += [(_edge(r[:9]), _node(r[9:])) for r in rows]
+            frontier = sorted({r[9] for r in rows} - seen)
+            seen.update(frontier)
+        return found
+
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]:
         sql, params = "SELECT id, type, name, props FROM nodes", ()
         if node_type:

@@ -58,3 +58,13 @@ def test_unreadable_inputs_are_errors_not_exceptions(tmp_path: Path):
     assert isinstance(next(read_path(empty)), InputError)
     assert isinstance(next(read_path(binary)), InputError)
     assert isinstance(next(read_path(tmp_path / "missing.txt")), InputError)
+
+
+def test_article_json_schema_accepts_what_the_reader_reads():
+    import json
+    from schemas import SCHEMA_DIR
+    schema = json.loads((SCHEMA_DIR / "article.schema.json").read_text(encoding="utf-8"))
+    assert schema["required"] == ["text"]
+    from kg.facts import Article
+    assert {"id", "url", "published", "title", "text", "province_context"} <= set(schema["properties"])
+    assert set(schema["properties"]) - {"html"} <= set(Article.__dataclass_fields__)

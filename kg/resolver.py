@@ -127,7 +127,9 @@ def _documents(facts: Facts, extraction: Extraction, province, article_id: str,
                  "scope": doc_key.scope, "resolved": resolved}
         node = Node(node_id, "Document", doc.id, {k: v for k, v in props.items() if v is not None})
         ids[doc.id] = facts.add_node(node, doc.evidence, doc.id)
-        facts.add_edge(article_id, "MENTIONS", node_id, doc.evidence)
+        # a dateless mention is marked so that kg.settle can find it when candidates change
+        facts.add_edge(article_id, "MENTIONS", node_id, doc.evidence,
+                       **({"dateless": True} if doc_key.year is None else {}))
         if doc.issuer:
             facts.add_edge(node_id, "ISSUED_BY", _organization(facts, doc.issuer, province, doc.evidence,
                                                                None), doc.evidence)

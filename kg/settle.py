@@ -25,11 +25,9 @@ def new_dated_documents(store: Store, batch: list[Facts]) -> set[str]:
 
 
 def settle_documents(store: Store, new_dated: set[str], facts_for: Callable[[Article], Facts]) -> int:
-    """Re-resolve the stored articles citing the base of each newly stored dated document.
-
-    Each new dated document triggers this once, so the work is bounded by the mentions of
-    its number. Returns how many articles were resolved again.
-    """
+    """Re-resolve the stored articles that cite the base of a newly stored dated document
+    without a date. Each new dated document triggers this once, and only dateless mentions
+    are redone, so the work is bounded by those mentions. Returns how many were redone."""
     redone = 0
     for base in sorted({_DATED.match(node_id).group(1) for node_id in new_dated}):
         # the batch's own articles too: one earlier in the batch may have cited the base dateless
@@ -44,7 +42,7 @@ def _articles_citing(store: Store, base: str) -> set[str]:
     if len(nodes) < 2 and base not in nodes:
         return set()  # only the dated document itself: nothing dateless to settle
     return {edge.src.removeprefix("article:") for node_id in nodes
-            for edge, _ in store.neighbours(node_id, "MENTIONS", "in")}
+            for edge, _ in store.neighbours(node_id, "MENTIONS", "in") if edge.props.get("dateless")}
 
 
 def _reresolve(store: Store, article_id: str, facts_for: Callable[[Article], Facts]) -> int:

@@ -98,37 +98,42 @@ class SQLiteStore(Store):
         self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?)",
                         (article.id, article.content_hash, article.published,
                          json.dumps(article.meta(), ensure_ascii=False), article.text))
-        for claim in facts.nodes.values():
-            self._claim_node(article.id, claim)
-        for edge in facts.edges.values():
-            self._insert_edge(edge)
-        self._refresh_props([c.node.id for c in facts.nodes.values() if self._changes_props(c.node)])
+        claims = list(facts.nodes.values())
+        fresh, changed = self._props_changed_by(claims)
+        self._insert_claims(article.id, claims)
+        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
+                            [_edge_row(edge) for edge in facts.edges.values()])
+        # a node this article creates has only this claim: its props are the claim's
+        self.db.executemany("UPDATE nodes SET props=? WHERE id=?",
+                            [(json.dumps(c.node.props, ensure_ascii=False), c.node.id) for c in fresh])
+        self._refresh_props(changed)
         return UpsertResult(status, len(facts.nodes), len(facts.edges))
 
-    def _changes_props(self, node: Node) -> bool:
-        """A claim that only repeats the node's current values cannot change the merge; skipping
-        it keeps popular nodes (a province, 21-NQ/TW) from re-reading all their claims."""
-        row = self.db.execute("SELECT props FROM nodes WHERE id=?", (node.id,)).fetchone()
-        current = json.loads(row[0]) if row else {}
-        return any(current.get(k) != v for k, v in node.props.items()) or not row
+    def _props_changed_by(self, claims: list) -> tuple[list, list[str]]:
+        """(claims creating a node, ids of existing nodes whose merged properties a claim may
+        change). A claim that repeats a node's current values cannot change them; skipping it
+        keeps popular nodes (a province, 21-NQ/TW) from re-reading all their claims."""
+        ids = [c.node.id for c in claims]
+        current = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            current.update(self.db.execute(
+                f"SELECT id, props FROM nodes WHERE id IN ({','.join('?' * len(part))})", part))
+        fresh = [c for c in claims if c.node.id not in current and c.node.props]
+        changed = [c.node.id for c in claims if c.node.id in current and c.node.props and
+                   any(json.loads(current[c.node.id]).get(k) != v for k, v in c.node.props.items())]
+        return fresh, changed
 
-    def _claim_node(self, article_id: str, claim) -> None:
-        node, ev = claim.node, claim.evidence
-        self.db.execute("INSERT OR IGNORE INTO nodes (id, type, name) VALUES (?,?,?)",
-                        (node.id, node.type, node.name))
-        self.db.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
-                        (node.id, article_id, json.dumps(node.props, ensure_ascii=False),
-                         ev.start, ev.end, ev.sentence, ev.extractor))
-        for alias in {node.name, *claim.aliases}:
-            self.db.execute("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)",
-                            (node.id, alias, key(alias), ascii_key(alias)))
-
-    def _insert_edge(self, edge: Edge) -> None:
-        ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
-        self.db.execute("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
-                        (edge.src, edge.type, edge.dst, edge.article_id,
-                         json.dumps(edge.props, ensure_ascii=False), ev.start, ev.end,
-                         ev.sentence, ev.extractor))
+    def _insert_claims(self, article_id: str, claims: list) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name) VALUES (?,?,?)",
+                            [(c.node.id, c.node.type, c.node.name) for c in claims])
+        self.db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
+                            [(c.node.id, article_id, json.dumps(c.node.props, ensure_ascii=False),
+                              c.evidence.start, c.evidence.end, c.evidence.sentence, c.evidence.extractor)
+                             for c in claims])
+        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)",
+                            [(c.node.id, alias, key(alias), ascii_key(alias))
+                             for c in claims for alias in {c.node.name, *c.aliases}])
 
     def _refresh_props(self, node_ids: list[str]) -> None:
         """A node's properties: per key, the first value its claims give, oldest article first."""
@@ -255,6 +260,12 @@ def _write_error(location: str, exc: sqlite3.OperationalError) -> StoreError:
         return StoreError(f"store {location} is busy: another process is writing to it "
                           f"(waited {busy_timeout():g} s; try again, or raise KG_BUSY_TIMEOUT)")
     return StoreError(f"store {location} is unwritable: {exc}")
+
+
+def _edge_row(edge: Edge) -> tuple:
+    ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
+    return (edge.src, edge.type, edge.dst, edge.article_id, json.dumps(edge.props, ensure_ascii=False),
+            ev.start, ev.end, ev.sentence, ev.extractor)
 
 
 def _escape_like(text: str) -> str:

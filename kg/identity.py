@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.gazetteer import Province, find_mentions, lookup
-from kg.text import fold_tones, key, slug
+from kg.text import fold_tones, slug
 from kg.vocab import expand
 
 CENTRAL = "central"

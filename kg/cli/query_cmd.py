@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.tree import Tree
 
 import queries
 from kg.cli.common import (JsonOpt, ProvinceOpt, SinceOpt, StoreOpt, UntilOpt, out, print_json, table,

@@ -29,7 +29,7 @@ def _datatype(kind: str) -> str:
 
 
 def _shape(name: str, target: str, props: list[str]) -> str:
-    body = " ;\n    ".join([f"a sh:NodeShape", f"sh:targetClass {target}"] + [f"sh:property {p}" for p in props])
+    body = " ;\n    ".join(["a sh:NodeShape", f"sh:targetClass {target}"] + [f"sh:property {p}" for p in props])
     return f"kgsh:{name} {body} .\n"
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kg.facts import Article, Extraction
-from loaders.extract.documents import extract_documents
+from loaders.extract.titles import extract_documents
 from loaders.extract.meetings import extract_meetings
 from loaders.extract.persons import extract_persons
 from loaders.extract.places import extract_organizations, extract_provinces

@@ -13,7 +13,8 @@ import re
 from kg.facts import Article, DocRelation, DocumentMention, MeetingDocument, MeetingMention
 from kg.text import fold_tones, key
 from loaders.extract.documents import (PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number,
-                                      numbered_occurrences, titled_occurrences, titled_relations)
+                                      numbered_occurrences)
+from loaders.extract.titles import titled_occurrences, titled_relations
 from loaders.extract.spans import Sentence, evidence, sentences, unwrap
 
 EXTRACTOR = "relations.verbs"

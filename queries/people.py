@@ -4,6 +4,7 @@ from __future__ import annotations
 from kg.graph import Node
 from kg.stores.base import Store
 from queries.resolve import node_scope, pick, scope_name
+from queries.summaries import keep, meeting_summaries
 
 
 def describe_person(store: Store, node: Node) -> dict:
@@ -15,56 +16,16 @@ def find_person(store: Store, name: str, province: str | None = None) -> Node:
     return pick(store, name, "Person", province, describe_person)
 
 
-def meeting_summary(store: Store, meeting: Node) -> dict:
-    held = [n for _, n in store.neighbours(meeting.id, "HELD_IN", "out")]
-    sources = sorted({e.article_id for e, _ in store.neighbours(meeting.id, "REPORTS", "in")})
-    return {"id": meeting.id, "name": meeting.name, "date": meeting.props.get("date"),
-            "province": held[0].name if held else None,
-            "province_now": held[0].props.get("current") if held else None,
-            "chairs": _names(store, meeting.id, "CHAIRED_BY"), "sources": _sources(store, sources)}
-
-
-def _names(store: Store, meeting_id: str, edge_type: str) -> list[str]:
-    return sorted({n.name for _, n in store.neighbours(meeting_id, edge_type, "out")})
-
-
-def _sources(store: Store, article_ids: list[str]) -> list[dict]:
-    out = []
-    for article_id in article_ids:
-        article = store.article(article_id.removeprefix("article:")) or {}
-        out.append({"article": article_id.removeprefix("article:"), "url": article.get("url"),
-                    "title": article.get("title"), "published": article.get("published")})
-    return out
-
-
-def _in_window(meeting: dict, since: str | None, until: str | None) -> bool:
-    date = meeting["date"]
-    if not (since or until):
-        return True
-    if not date or date.startswith("--"):
-        return False
-    return (not since or date >= since) and (not until or date <= until)
-
-
-def _province_ok(store: Store, meeting: Node, province: str | None) -> bool:
-    from queries.resolve import in_province
-    if not province:
-        return True
-    return any(in_province(n.id.removeprefix("province:"), province)
-               for _, n in store.neighbours(meeting.id, "HELD_IN", "out"))
-
-
 def chaired(store: Store, person: str, province: str | None = None, since: str | None = None,
             until: str | None = None) -> dict:
     """`kg chaired`: the meetings a person chaired, with co-chairs and sources."""
     node = find_person(store, person)
+    rows = meeting_summaries(store, [m for _, m in store.neighbours(node.id, "CHAIRED_BY", "in")])
     meetings = []
-    for _, meeting in store.neighbours(node.id, "CHAIRED_BY", "in"):
-        summary = meeting_summary(store, meeting)
-        if _in_window(summary, since, until) and _province_ok(store, meeting, province):
-            summary["co_chairs"] = [c for c in summary.pop("chairs") if c != node.name]
-            meetings.append(summary)
-    meetings = list({m["id"]: m for m in meetings}.values())
+    for row in rows:
+        if keep(row, province, since, until):
+            row["co_chairs"] = [c for c in row.pop("chairs") if c != node.name]
+            meetings.append(row)
     return {"person": _person_ref(node), "meetings": sorted(meetings, key=lambda m: m["date"] or "")}
 
 
@@ -78,8 +39,8 @@ def person_profile(store: Store, name: str, province: str | None = None) -> dict
     aliases = sorted({n.name for n in store.find(node.name, "Person", exact=True) if n.id == node.id})
     roles = {}
     for edge_type, role in (("CHAIRED_BY", "chaired"), ("SPEAKER", "spoke"), ("ATTENDEE", "attended")):
-        seen = {m.id: m for _, m in store.neighbours(node.id, edge_type, "in")}
-        roles[role] = sorted((meeting_summary(store, m) for m in seen.values()), key=lambda m: m["date"] or "")
+        meetings = [m for _, m in store.neighbours(node.id, edge_type, "in")]
+        roles[role] = sorted(meeting_summaries(store, meetings), key=lambda m: m["date"] or "")
     return {"person": {**_person_ref(node), "aliases": aliases}, "posts": post_timeline(store, node.id),
             "meetings": roles}
 

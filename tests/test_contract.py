@@ -199,3 +199,10 @@ def test_missing_database_is_a_store_error(neo4j_uri):
     with pytest.raises(StoreError) as info:
         BoltStore(neo4j_uri, password=PASSWORD, database="nosuchdb")
     assert "nosuchdb" in str(info.value)
+
+
+def test_neighbours_many_matches_sqlite(stores):
+    ids = [n.id for n in stores["sqlite"].iter_nodes("Meeting")]
+    for edge_type, direction in (("CHAIRED_BY", "out"), ("REPORTS", "in"), ("HELD_IN", "out")):
+        assert stores["bolt"].neighbours_many(ids, edge_type, direction) == \
+            stores["sqlite"].neighbours_many(ids, edge_type, direction)

@@ -51,6 +51,11 @@ class Store(ABC):
     def neighbours(self, node_id: str, edge_type: str | None, direction: str = "out") -> list[tuple[Edge, Node]]:
         """Edges (one per claiming article) of a type leaving (`out`) or entering (`in`) a node."""
 
+    def neighbours_many(self, node_ids: list[str], edge_type: str,
+                        direction: str = "out") -> dict[str, list[tuple[Edge, Node]]]:
+        """`neighbours` of many nodes at once (one round trip where the store can)."""
+        return {node_id: self.neighbours(node_id, edge_type, direction) for node_id in node_ids}
+
     def walk(self, start: str, edge_types: list[str], direction: str, depth: int) -> list[tuple[Edge, Node]]:
         """Every edge claim of `edge_types` reachable from `start` within `depth` hops, walking
         `direction` ("out" along edges, "in" against them), with the node on its far side.

@@ -359,6 +359,20 @@ class BoltStore(Store):
         return [(_edge(r[:9]), _node(r[9:])) for r in rows]
 
     @_wrap_errors
+    def neighbours_many(self, node_ids: list[str], edge_type: str, direction: str = "out"):
+        pattern = "(n)-[e]->(m)" if direction == "out" else "(m)-[e]->(n)"
+        rows = self._read(
+            f"MATCH (n:{NODE_LABEL}) WHERE n.id IN $ids MATCH {pattern} WHERE type(e) = $type "
+            f"RETURN n.id, startNode(e).id, type(e), endNode(e).id, e.article_id, e.props, e.start, e.end, "
+            f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props",
+            ids=list(node_ids), type=_rel_type(edge_type))
+        rows.sort(key=lambda r: (r[4], r[10]))
+        found: dict[str, list] = {node_id: [] for node_id in node_ids}
+        for r in rows:
+            found[r[0]].append((_edge(r[1:10]), _node(r[10:])))
+        return found
+
+    @_wrap_errors
     def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
         """Two round trips: the nodes a bounded variable-length path reaches, then every
         claim of those types among them (the caller bounds depth exactly)."""

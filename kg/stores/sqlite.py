@@ -203,6 +203,20 @@ class SQLiteStore(Store):
             f"WHERE e.{near}=? {type_clause} ORDER BY e.article_id, n.id", params)
         return [(_edge(r[:9]), _node(r[9:])) for r in rows]
 
+    def neighbours_many(self, node_ids: list[str], edge_type: str, direction: str = "out"):
+        near, far = ("src", "dst") if direction == "out" else ("dst", "src")
+        found: dict[str, list] = {node_id: [] for node_id in node_ids}
+        for chunk in range(0, len(node_ids), 500):
+            part = node_ids[chunk:chunk + 500]
+            rows = self.db.execute(
+                f"SELECT e.src, e.type, e.dst, e.article_id, e.props, e.start, e.end, e.sentence, e.extractor, "
+                f"n.id, n.type, n.name, n.props FROM edges e JOIN nodes n ON n.id=e.{far} "
+                f"WHERE e.{near} IN ({','.join('?' * len(part))}) AND e.type=? ORDER BY e.article_id, n.id",
+                [*part, edge_type])
+            for r in rows:
+                found[r[0] if direction == "out" else r[2]].append((_edge(r[:9]), _node(r[9:])))
+        return found
+
     def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
         """Breadth-first, one query per level."""
         near, far = ("src", "dst") if direction == "out" else ("dst", "src")

@@ -27,6 +27,12 @@ CREATE INDEX IF NOT EXISTS nodes_type ON nodes(type);
 CREATE TABLE IF NOT EXISTS aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT NULL,
     akey TEXT NOT NULL, PRIMARY KEY (node_id, alias));
 CREATE INDEX IF NOT EXISTS aliases_akey ON aliases(akey);
+-- substring search on diacritic-free aliases without scanning them all
+CREATE VIRTUAL TABLE IF NOT EXISTS aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
+    INSERT INTO aliases_fts(rowid, akey) VALUES (new.rowid, new.akey); END;
+CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
+    INSERT INTO aliases_fts(aliases_fts, rowid, akey) VALUES ('delete', old.rowid, old.akey); END;
 CREATE TABLE IF NOT EXISTS claims (node_id TEXT NOT NULL, article_id TEXT NOT NULL, props TEXT NOT NULL,
     start INTEGER, end INTEGER, sentence TEXT, extractor TEXT, PRIMARY KEY (node_id, article_id));
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
@@ -179,12 +185,18 @@ class SQLiteStore(Store):
              exact: bool = False) -> list[Node]:
         folded, bare = key(text), ascii_key(text)
         type_clause = "AND n.type=?" if node_type else ""
-        pattern = _escape_like(bare) if exact else f"%{_escape_like(bare)}%"
+        if exact:
+            match, pattern = "a.akey = ?", bare
+        elif len(bare) >= 3:  # trigram index: a quoted phrase is a substring match
+            match, pattern = "a.rowid IN (SELECT rowid FROM aliases_fts WHERE aliases_fts MATCH ?)", \
+                '"' + bare.replace('"', '""') + '"'
+        else:
+            match, pattern = "a.akey LIKE ? ESCAPE '\\'", f"%{_escape_like(bare)}%"
         params = [folded, bare, pattern] + ([node_type] if node_type else []) + [limit]
         rows = self.db.execute(
             f"SELECT n.id, n.type, n.name, n.props, MIN(CASE WHEN a.fkey=? THEN 0 WHEN a.akey=? THEN 1 "
             f"ELSE 2 END) AS rank FROM aliases a JOIN nodes n ON n.id=a.node_id "
-            f"WHERE a.akey LIKE ? ESCAPE '\\' {type_clause} GROUP BY n.id ORDER BY rank, n.name LIMIT ?", params)
+            f"WHERE {match} {type_clause} GROUP BY n.id ORDER BY rank, n.name LIMIT ?", params)
         return [_node(r[:4]) for r in rows]
 
     def find_ids(self, prefix: str) -> list[str]:

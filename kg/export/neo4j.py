@@ -1,6 +1,6 @@
 """Neo4j bulk formats: `neo4j-admin database import` CSVs and a cypher-shell script.
 
-Both reproduce the Bolt store's layout (see `kg.stores.bolt`): `(:KgNode:<Type>)` nodes,
+Both reproduce the Bolt store's layout (see `kg.stores.neo4j_layout`): `(:KgNode:<Type>)` nodes,
 `(:KgArticle)` articles, `KG_CLAIMS` claims and one relationship per claiming article, so the
 loaded database is itself a kg store (`kg stats --store bolt://…` answers as the source does).
 Labels and relationship types come only from `schema()`; they are checked again before use.
@@ -18,7 +18,7 @@ from pathlib import Path
 from kg.errors import StoreError
 from kg.model import schema
 from kg.stores.base import Store
-from kg.stores.bolt import ARTICLE_LABEL, CLAIMS, NODE_LABEL, RESERVED, _label, _rel_type, schema_statements
+from kg.stores.neo4j_layout import ARTICLE_LABEL, CLAIMS, NODE_LABEL, RESERVED, label, rel_type, schema_statements
 from kg.text import ascii_key, key
 
 ARRAY_DELIMITER = "\x1f"  # U+001F (unit separator): no name or alias contains it
@@ -85,12 +85,12 @@ def _edges(db, edge_type: str) -> Iterator[dict]:
 
 
 def _node_types(db) -> list[str]:
-    return [_label(t) for t in schema().nodes
+    return [label(t) for t in schema().nodes
             if db.execute("SELECT 1 FROM nodes WHERE type=? LIMIT 1", (t,)).fetchone()]
 
 
 def _edge_types(db) -> list[str]:
-    return [_rel_type(t) for t in schema().edges
+    return [rel_type(t) for t in schema().edges
             if db.execute("SELECT 1 FROM edges WHERE type=? LIMIT 1", (t,)).fetchone()]
 
 

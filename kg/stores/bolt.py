@@ -25,44 +25,18 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import wraps
 
 from kg.errors import StoreError
-from kg.facts import Evidence
 from kg.graph import Edge, Facts, Node
 from kg.model import schema
 from kg.stores.base import Store, UpsertResult
+from kg.stores.neo4j_layout import (ARTICLE_LABEL, CLAIMS, NODE_LABEL, RESERVED, article_row, claim_row,
+                                     edge_from_row, edge_row, edge_types, label, native_date, node_from_row,
+                                     rel_type, schema_statements)
 from kg.text import ascii_key, key
-
-NODE_LABEL = "KgNode"
-ARTICLE_LABEL = "KgArticle"
-CLAIMS = "KG_CLAIMS"
-RESERVED = {"id", "type", "name", "props", "aliases", "aliases_f", "aliases_a"}
-_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _node_types() -> list[str]:
-    return list(schema().nodes)
-
-
-def _edge_types() -> list[str]:
-    return list(schema().edges)
-
-
-def _label(node_type: str) -> str:
-    if node_type not in schema().nodes or node_type in (NODE_LABEL, ARTICLE_LABEL):
-        raise StoreError(f"unknown node type {node_type!r} (not in the schema)")
-    return node_type
-
-
-def _rel_type(edge_type: str) -> str:
-    if edge_type not in schema().edges or edge_type == CLAIMS:
-        raise StoreError(f"unknown edge type {edge_type!r} (not in the schema)")
-    return edge_type
-
 
 def _wrap_errors(method):
     """Driver failures during reads and writes become one-line StoreErrors."""
@@ -81,16 +55,6 @@ def _wrap_errors(method):
 def _one_line(exc: Exception) -> str:
     text = str(getattr(exc, "message", None) or exc) or type(exc).__name__
     return " ".join(text.split())
-
-
-def _native_date(value):
-    if isinstance(value, str) and _FULL_DATE.match(value):
-        from neo4j.time import Date
-        try:
-            return Date.from_iso_format(value)
-        except ValueError:
-            return None
-    return None
 
 
 class BoltStore(Store):
@@ -222,11 +186,11 @@ class BoltStore(Store):
             for claim in facts.nodes.values():
                 by_type.setdefault(claim.node.type, []).append(claim_row(facts.article.id, claim))
         for node_type, rows in by_type.items():
-            label = _label(node_type)
+            type_label = label(node_type)
             tx.run(f"UNWIND $rows AS r "
                    f"MATCH (a:{ARTICLE_LABEL} {{id: r.aid}}) "
                    f"MERGE (n:{NODE_LABEL} {{id: r.id}}) "
-                   f"ON CREATE SET n:{label}, n.type = r.type, n.name = r.name, n.props = '{{}}', "
+                   f"ON CREATE SET n:{type_label}, n.type = r.type, n.name = r.name, n.props = '{{}}', "
                    f"  n.aliases = [], n.aliases_f = [], n.aliases_a = [] "
                    f"SET n.aliases = n.aliases + [x IN r.aliases WHERE NOT x IN n.aliases], "
                    f"  n.aliases_f = n.aliases_f + [x IN r.f WHERE NOT x IN n.aliases_f], "
@@ -237,7 +201,7 @@ class BoltStore(Store):
             for edge in facts.edges.values():
                 edges_by_type.setdefault(edge.type, []).append(edge_row(edge))
         for edge_type, rows in edges_by_type.items():
-            rel = _rel_type(edge_type)
+            rel = rel_type(edge_type)
             written = Counter({r["aid"]: r["n"] for r in tx.run(
                 f"UNWIND $rows AS r "
                 f"MATCH (s:{NODE_LABEL} {{id: r.src}}) MATCH (d:{NODE_LABEL} {{id: r.dst}}) "
@@ -290,7 +254,7 @@ class BoltStore(Store):
             if name in RESERVED or value is None:
                 continue
             if prop.type == "date":
-                out[name] = _native_date(value) or value
+                out[name] = native_date(value) or value
             elif isinstance(value, (str, int, float, bool)):
                 out[name] = value
         return out
@@ -308,8 +272,8 @@ class BoltStore(Store):
         if not row["found"]:
             return False, set()
         touched = set(row["ids"])
-        for edge_type in _edge_types():
-            rel = _rel_type(edge_type)
+        for edge_type in edge_types():
+            rel = rel_type(edge_type)
             tx.run(f"MATCH ()-[e:{rel} {{article_id: $id}}]->() DELETE e", id=article_id).consume()
         tx.run(f"MATCH (a:{ARTICLE_LABEL} {{id: $id}}) DETACH DELETE a", id=article_id).consume()
         orphans = {r["id"] for r in tx.run(
@@ -325,7 +289,7 @@ class BoltStore(Store):
     def get(self, node_id: str) -> Node | None:
         rows = self._read(f"MATCH (n:{NODE_LABEL} {{id: $id}}) "
                           f"RETURN n.id, n.type, n.name, n.props", id=node_id)
-        return _node(rows[0]) if rows else None
+        return node_from_row(rows[0]) if rows else None
 
     @_wrap_errors
     def find(self, text: str, node_type: str | None = None, limit: int = 50,
@@ -338,7 +302,7 @@ class BoltStore(Store):
             f"  CASE WHEN $folded IN n.aliases_f THEN 0 WHEN $bare IN n.aliases_a THEN 1 ELSE 2 END AS rank",
             type=node_type, bare=bare, folded=folded)
         rows.sort(key=lambda r: (r[4], r[2], r[0]))
-        return [_node(r[:4]) for r in rows[:max(limit, 0)]]
+        return [node_from_row(r[:4]) for r in rows[:max(limit, 0)]]
 
     @_wrap_errors
     def find_ids(self, prefix: str) -> list[str]:
@@ -348,7 +312,7 @@ class BoltStore(Store):
 
     @_wrap_errors
     def neighbours(self, node_id: str, edge_type: str | None, direction: str = "out"):
-        types = [_rel_type(edge_type)] if edge_type else _edge_types()
+        types = [rel_type(edge_type)] if edge_type else edge_types()
         pattern = "(n)-[e]->(m)" if direction == "out" else "(m)-[e]->(n)"
         rows = self._read(
             f"MATCH (n:{NODE_LABEL} {{id: $id}}) MATCH {pattern} WHERE type(e) IN $types "
@@ -356,7 +320,7 @@ class BoltStore(Store):
             f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props",
             id=node_id, types=types)
         rows.sort(key=lambda r: (r[3], r[9]))
-        return [(_edge(r[:9]), _node(r[9:])) for r in rows]
+        return [(edge_from_row(r[:9]), node_from_row(r[9:])) for r in rows]
 
     @_wrap_errors
     def neighbours_many(self, node_ids: list[str], edge_type: str, direction: str = "out"):
@@ -365,18 +329,18 @@ class BoltStore(Store):
             f"MATCH (n:{NODE_LABEL}) WHERE n.id IN $ids MATCH {pattern} WHERE type(e) = $type "
             f"RETURN n.id, startNode(e).id, type(e), endNode(e).id, e.article_id, e.props, e.start, e.end, "
             f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props",
-            ids=list(node_ids), type=_rel_type(edge_type))
+            ids=list(node_ids), type=rel_type(edge_type))
         rows.sort(key=lambda r: (r[4], r[10]))
         found: dict[str, list] = {node_id: [] for node_id in node_ids}
         for r in rows:
-            found[r[0]].append((_edge(r[1:10]), _node(r[10:])))
+            found[r[0]].append((edge_from_row(r[1:10]), node_from_row(r[10:])))
         return found
 
     @_wrap_errors
     def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
         """Two round trips: the nodes a bounded variable-length path reaches, then every
         claim of those types among them (the caller bounds depth exactly)."""
-        types = [_rel_type(t) for t in edge_types]
+        types = [rel_type(t) for t in edge_types]
         arrow = "-[:{}*1..{}]->" if direction == "out" else "<-[:{}*1..{}]-"
         pattern = arrow.format("|".join(types), int(depth))  # names from the schema only
         reached = self._read(f"MATCH (s:{NODE_LABEL} {{id: $id}}){pattern}(x:{NODE_LABEL}) "
@@ -388,24 +352,24 @@ class BoltStore(Store):
             f"RETURN startNode(e).id, type(e), endNode(e).id, e.article_id, e.props, e.start, e.end, "
             f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props", ids=ids, types=types)
         rows.sort(key=lambda r: (r[3], r[9]))
-        return [(_edge(r[:9]), _node(r[9:])) for r in rows]
+        return [(edge_from_row(r[:9]), node_from_row(r[9:])) for r in rows]
 
     @_wrap_errors
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]:
         rows = self._read(f"MATCH (n:{NODE_LABEL}) WHERE $type IS NULL OR n.type = $type "
                           f"RETURN n.id, n.type, n.name, n.props", type=node_type)
         rows.sort(key=lambda r: r[0])
-        return iter([_node(r) for r in rows])
+        return iter([node_from_row(r) for r in rows])
 
     @_wrap_errors
     def iter_edges(self, edge_type: str | None = None) -> Iterator[Edge]:
-        types = [_rel_type(edge_type)] if edge_type else _edge_types()
+        types = [rel_type(edge_type)] if edge_type else edge_types()
         rows = self._read(
             f"MATCH (s:{NODE_LABEL})-[e]->(d:{NODE_LABEL}) WHERE type(e) IN $types "
             f"RETURN s.id, type(e), d.id, e.article_id, e.props, e.start, e.end, e.sentence, e.extractor",
             types=types)
         rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
-        return iter([_edge(r) for r in rows])
+        return iter([edge_from_row(r) for r in rows])
 
     @_wrap_errors
     def article(self, article_id: str) -> dict | None:
@@ -420,47 +384,8 @@ class BoltStore(Store):
         edges = {r[0]: r[1] for r in sorted(self._read(
             f"MATCH (s:{NODE_LABEL})-[e]->(d:{NODE_LABEL}) WHERE type(e) IN $types "
             f"WITH DISTINCT s.id AS s, type(e) AS t, d.id AS d RETURN t, count(*)",
-            types=_edge_types()), key=lambda r: r[0])}
+            types=edge_types()), key=lambda r: r[0])}
         return {"articles": articles, "nodes": nodes, "edges": edges}
-
-
-def schema_statements() -> list[tuple[str, str]]:
-    """(name, statement) for every uniqueness constraint and edge index, labels from schema()."""
-    out = []
-    for label in [NODE_LABEL, ARTICLE_LABEL] + [_label(t) for t in _node_types()]:
-        name = f"kg_{label.lower()}_id"
-        out.append((name, f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"))
-    for edge_type in _edge_types():
-        rel = _rel_type(edge_type)
-        name = f"kg_{rel.lower()}_article"
-        out.append((name, f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.article_id)"))
-    return out
-
-
-def article_row(article) -> dict:
-    """The `KgArticle` node's properties."""
-    return {"id": article.id, "hash": article.content_hash, "published": article.published,
-            "published_date": _native_date(article.published),
-            "meta": json.dumps(article.meta(), ensure_ascii=False), "text": article.text}
-
-
-def claim_row(article_id: str, claim) -> dict:
-    """One node claim: the node's identity and alias keys, and the `KG_CLAIMS` properties."""
-    node, ev = claim.node, claim.evidence
-    aliases = list(dict.fromkeys([node.name, *claim.aliases]))
-    return {"aid": article_id, "id": node.id, "type": node.type, "name": node.name, "aliases": aliases,
-            "f": list(dict.fromkeys(key(a) for a in aliases)),
-            "a": list(dict.fromkeys(ascii_key(a) for a in aliases)),
-            "claim": {"props": json.dumps(node.props, ensure_ascii=False), "start": ev.start,
-                      "end": ev.end, "sentence": ev.sentence, "extractor": ev.extractor}}
-
-
-def edge_row(edge: Edge) -> dict:
-    """One edge claim: its ends and the relationship's properties."""
-    ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
-    return {"src": edge.src, "dst": edge.dst,
-            "rel": {"article_id": edge.article_id, "props": json.dumps(edge.props, ensure_ascii=False),
-                    "start": ev.start, "end": ev.end, "sentence": ev.sentence, "extractor": ev.extractor}}
 
 
 def _segments(batch: list[Facts]) -> list[list[tuple[int, Facts]]]:
@@ -474,12 +399,3 @@ def _segments(batch: list[Facts]) -> list[list[tuple[int, Facts]]]:
         seen.add(facts.article.id)
         segments[-1].append((index, facts))
     return segments
-
-
-def _node(row) -> Node:
-    return Node(row[0], row[1], row[2], json.loads(row[3]))
-
-
-def _edge(row) -> Edge:
-    evidence = Evidence(row[3], row[5], row[6], row[7], row[8]) if row[8] else None
-    return Edge(row[0], row[1], row[2], json.loads(row[4]), row[3], evidence)

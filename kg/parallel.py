@@ -7,6 +7,7 @@ commits (`kg.settle`), exactly as in a single-process run.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 
@@ -35,8 +36,12 @@ def _work(record: Article | InputError) -> tuple[Article | InputError, Outcome]:
         return record, f"{record.source or record.id}: extraction failed ({type(exc).__name__}: {exc})"
 
 
+WINDOW = 512  # records in flight: the pool would otherwise read the whole input ahead
+
+
 def resolved_in_workers(records: Iterable[Article | InputError], store_path: str,
                         workers: int) -> Iterator[tuple[Article | InputError, Outcome]]:
-    context = multiprocessing.get_context("fork" if hasattr(multiprocessing, "get_context") else None)
-    with context.Pool(workers, initializer=_init, initargs=(store_path,)) as pool:
-        yield from pool.imap(_work, records, chunksize=16)
+    records = iter(records)
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(store_path,)) as pool:
+        while window := list(itertools.islice(records, WINDOW)):
+            yield from pool.imap(_work, window, chunksize=16)

@@ -54,6 +54,7 @@ class SQLiteStore(Store):
             self.db = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: indexes of a large store stay hot
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc

@@ -36,7 +36,7 @@ def rels(g: dict) -> set[tuple[str, str, str]]:
 # --- persons and posts ---------------------------------------------------------------------
 
 def test_title_chain_with_mixed_dashes():
-    g = gold("Sáng 3/4, ông Trần Minh Khoa – Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh "
+    g = gold("Sáng 3/4, ông Trần Minh Khoa – Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch Ủy ban nhân dân tỉnh "
              "đến thăm xã. Bà Lê Thị Hạnh- Bí thư Huyện ủy phát biểu.")
     p = posts(g)
     assert p["Trần Minh Khoa"] == {key("Ủy viên Ban Thường vụ Tỉnh ủy"), key("Phó Chủ tịch Ủy ban nhân dân tỉnh")}
@@ -190,13 +190,13 @@ PREAMBLE = """ỦY BAN NHÂN DÂN
 TỈNH BẾN TRE
 |
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
+Độc lập – Tự do – Hạnh phúc
 |
 Số: 77/QĐ-UBND
 |
 Bến Tre, ngày 15 tháng 3 năm 2023
 QUYẾT ĐỊNH
-Căn cứ Luật Tổ chức Chính quyền địa phương ngày 19 tháng 6 năm 2015;
+Căn cứ Luật Tổ chức Chính quyền địa phương năm 2015;
 Căn cứ Nghị định số
 12/2021/NĐ-CP ngày 01 tháng 02 năm 2021 của Chính phủ về quản lý; Nghị định số 40/2022/NĐ-CP
 sửa đổi, bổ sung một số điều của Nghị định số 12/2021/NĐ-CP;

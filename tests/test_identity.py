@@ -10,7 +10,7 @@ from kg.stores.sqlite import SQLiteStore
 
 ARTICLES = {
     "hg-2016": ("Hậu Giang", "2016-10-01",
-                "Ngày 20/9, Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 20-CT/TU ngày 20/9/2016 của "
+                "Ngày 16/8, Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 20-CT/TU ngày 15/8/2016 của "
                 "Ban Thường vụ Tỉnh ủy thực hiện Nghị quyết số 21-NQ/TW ngày 22/11/2012 của Bộ Chính trị. "
                 "Đồng chí Nguyễn Văn Hòa, Bí thư Tỉnh ủy chủ trì hội nghị."),
     "nb-2017": ("Ninh Bình", "2017-06-02",

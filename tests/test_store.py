@@ -3,9 +3,9 @@ from kg.ingest import facts_for, ingest
 from kg.stores.sqlite import SQLiteStore
 
 TEXT = ("Sáng ngày 02/5, đồng chí Trần Minh Khoa, Bí thư Tỉnh ủy Hậu Giang chủ trì hội nghị "
-        "quán triệt Chỉ thị số 20-CT/TU ngày 20/9/2016 của Ban Thường vụ Tỉnh ủy.")
+        "quán triệt Chỉ thị số 20-CT/TU ngày 15/8/2016 của Ban Thường vụ Tỉnh ủy.")
 OTHER = ("Chiều 03/5, đồng chí Lê Thị Hồng Nhung, Chủ tịch UBND tỉnh Hậu Giang chủ trì cuộc họp "
-         "triển khai Chỉ thị số 20-CT/TU ngày 20/9/2016 của Ban Thường vụ Tỉnh ủy.")
+         "triển khai Chỉ thị số 20-CT/TU ngày 15/8/2016 của Ban Thường vụ Tỉnh ủy.")
 
 
 def _article(article_id: str, text: str) -> Article:

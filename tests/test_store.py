@@ -56,3 +56,10 @@ def test_store_survives_reopen(tmp_path):
         _upsert(db, _article("a", TEXT))
     with SQLiteStore(path, create=False) as db:
         assert db.counts()["articles"] == 1
+
+
+def test_totals_agree_with_counts(store):
+    _upsert(store, _article("a", TEXT))
+    _upsert(store, _article("b", OTHER))
+    counts = store.counts()
+    assert store.totals() == (sum(counts["nodes"].values()), sum(counts["edges"].values()))

@@ -88,6 +88,11 @@ class Store(ABC):
     def counts(self) -> dict:
         """{"articles": n, "nodes": {type: n}, "edges": {type: n}} (edges counted once per triple)."""
 
+    def totals(self) -> tuple[int, int]:
+        """(entities, distinct edges): what an ingest's growth is measured by."""
+        counts = self.counts()
+        return sum(counts["nodes"].values()), sum(counts["edges"].values())
+
     def close(self) -> None:
         pass
 

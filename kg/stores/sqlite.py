@@ -266,6 +266,12 @@ class SQLiteStore(Store):
         row = self.db.execute("SELECT meta, text FROM articles WHERE id=?", (article_id,)).fetchone()
         return {**json.loads(row[0]), "text": row[1]} if row else None
 
+    def totals(self) -> tuple[int, int]:
+        # no per-type grouping: the edge count walks the primary-key index once
+        nodes = self.db.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
+        edges = self.db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM edges GROUP BY src, type, dst)").fetchone()[0]
+        return nodes, edges
+
     def counts(self) -> dict:
         articles = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         nodes = dict(self.db.execute("SELECT type, COUNT(*) FROM nodes GROUP BY type ORDER BY type"))

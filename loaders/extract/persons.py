@@ -4,7 +4,7 @@ A name is a run of 2–4 capitalised syllables opened by a known family name, no
 not preceded by a word that makes it a street, school or institution. Posts attach by the
 grammar of Vietnamese news:
   - after the name, comma-separated:     `Nguyễn Văn A, Ủy viên TW Đảng, Bí thư Tỉnh ủy`
-  - before the name, glued or dashed:    `Bí thư Tỉnh ủy An Giang Lê Hồng Quang`,
+  - before the name, glued or dashed:    `Bí thư Tỉnh ủy Cà Mau Trần Minh Khoa`,
                                          `Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh – Nguyễn Văn A`
   - after a verb of office:              `… được chỉ định giữ chức Bí thư Tỉnh ủy`
   - shared by a group:                   `các Ủy viên Trung ương Đảng: A, B`

@@ -311,7 +311,12 @@ def _unify_bare(mentions: list[DocumentMention]) -> list[DocumentMention]:
 
 # --- occurrences (numbered and titled) for relations ------------------------------------------
 
-def numbered_occurrences(text: str) -> list[Occurrence]:
+@lru_cache(maxsize=4)  # titles and relations (twice) ask for one article's occurrences
+def numbered_occurrences(text: str) -> tuple[Occurrence, ...]:
+    return tuple(_numbered_occurrences(text))
+
+
+def _numbered_occurrences(text: str) -> list[Occurrence]:
     out = []
     for sentence in sentences(text):
         for start, end, number, written in _numbers(text, sentence.start, sentence.end):

@@ -9,7 +9,7 @@ from kg.facts import Article, NamedMention, PersonMention
 from kg.gazetteer import find_mentions, lookup
 from kg.text import fold_tones, key
 from kg.vocab import expand, org_patterns
-from loaders.extract.spans import Sentence, evidence, sentences
+from loaders.extract.spans import Sentence, evidence, sentences, word_finditer
 
 _PROVINCIAL_WORDS = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tỉnh ủy|thành ủy)(?!\w)")
 
@@ -42,7 +42,8 @@ def _inside_name(text: str, start: int, end: int, names: list[str]) -> bool:
 def _org_regexes() -> list[re.Pattern]:
     forms = sorted({fold_tones(f) for f in _place_forms()}, key=len, reverse=True)
     place = r"(?: (?:tỉnh |thành phố )?(?:" + "|".join(re.escape(f) for f in forms) + r"))?"
-    return [re.compile(r"(?<!\w)" + p.replace("{place}", place) + r"(?!\w)") for p in org_patterns()]
+    # each must start a word: see `word_finditer`
+    return [re.compile(p.replace("{place}", place) + r"(?!\w)") for p in org_patterns()]
 
 
 def _place_forms() -> list[str]:
@@ -54,7 +55,7 @@ def extract_organizations(article: Article) -> list[NamedMention]:
     text = fold_tones(article.text)
     spans = []
     for pattern in _org_regexes():
-        for match in pattern.finditer(text):
+        for match in word_finditer(pattern, text):
             if not _post_internal(text, match):
                 spans.append(match.span())
     kept, max_end = [], -1

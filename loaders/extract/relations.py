@@ -85,7 +85,7 @@ def _occurrences(text: str, known: dict[str, str]) -> list[Occurrence]:
     """Every mention of a known document, numbered and titled, in text order; a titled
     mention hides the numbered ones inside it only when it is not itself a plan title."""
     out = []
-    for occ in numbered_occurrences(text) + titled_occurrences(text):
+    for occ in [*numbered_occurrences(text), *titled_occurrences(text)]:
         doc_id = known.get(key(occ.id))
         if doc_id:
             out.append(Occurrence(occ.type_start, occ.start, occ.end, doc_id, occ.written, occ.numbered))

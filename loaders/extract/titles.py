@@ -12,7 +12,7 @@ from functools import lru_cache
 from kg.facts import Article, DocumentMention
 from kg.text import fold_tones, key
 from loaders.extract.documents import Occurrence, type_word_alternation, extract_numbered, numbered_occurrences
-from loaders.extract.spans import evidence, sentences, unwrap
+from loaders.extract.spans import at_word_start, evidence, sentences, unwrap
 
 
 def extract_documents(article: Article) -> list[DocumentMention]:
@@ -121,7 +121,7 @@ def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
                 and not text.startswith(" các cấp", match.end()):
             register(match.start(), match.end(), "Nghị quyết")
     numbered = numbered_occurrences(text)
-    targets = sorted(numbered + occurrences, key=lambda o: o.type_start)
+    targets = sorted([*numbered, *occurrences], key=lambda o: o.type_start)
     by_start = {}
     for occ in targets:
         by_start.setdefault(occ.type_start, occ)
@@ -155,6 +155,8 @@ def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
 def _org_at(text: str, pos: int) -> int | None:
     """End of the organisation name starting at pos (`Ban Chấp hành Đảng bộ tỉnh`, `Chính phủ`)."""
     from loaders.extract.places import _org_regexes
+    if not at_word_start(text, pos):
+        return None
     ends = [m.end() for p in _org_regexes() for m in [p.match(text, pos)] if m]
     return max(ends) if ends else None
 

@@ -15,13 +15,16 @@ from kg.gazetteer import find_mentions
 from kg.text import fold_tones, key
 from kg.vocab import entries, expand
 from loaders.extract.dates import LONG_FORM, parse_at
-from loaders.extract.spans import evidence, sentences, unwrap
+from loaders.extract.spans import evidence, sentences, unwrap, word_finditer
 
 EXTRACTOR = "documents.numbers"
 _CODE = r"[A-ZĐ][A-Za-zĐđ]{0,9}"
-PARTY_NUMBER = re.compile(rf"(?<![\w/])(\d{{1,4}}[a-z]?)\s?-\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])")
-STATE_NUMBER = re.compile(
-    rf"(?<![\w/])(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*)(?![\w])")
+_PARTY = rf"(\d{{1,4}}[a-z]?)\s?-\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])"
+_STATE = rf"(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*)(?![\w])"
+PARTY_NUMBER, STATE_NUMBER = (re.compile(r"(?<![\w/])" + p) for p in (_PARTY, _STATE))
+# The same numbers for scanning: the `not_after` check of `word_finditer` replaces the lookbehind.
+_SCANS = (re.compile(_PARTY), re.compile(_STATE))
+_NUMBER_GLUE = re.compile(r"[\w/]")
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
 _HEADER_BODY = re.compile(
     r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|TỈNH ỦY|THÀNH ỦY|THỦ TƯỚNG CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|"
@@ -79,10 +82,25 @@ def type_word_alternation() -> str:
     return "|".join(re.escape(t.word) for t in doc_types())
 
 
+# A bare number (`Chỉ thị 15`, `Quyết định số 1234`) is found from its digits back to its type
+# word: a scan for a leading case-insensitive word list is slow, short numbers are quick to find.
+_SHORT_NUMBER = re.compile(r"\s(\d{1,4})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
+_BARE_REACH = 80  # the type word, "số" and the spaces before the digits fit in this
+
+
 @lru_cache(maxsize=1)
-def _bare_number() -> re.Pattern:
+def _bare_type_before() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT"
-    return re.compile(rf"(?<![^\W\d_])((?i:{words})\s+số|{words})\s+(\d{{1,4}})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
+    return re.compile(rf"(?<![^\W\d_])((?i:{words})\s+số|{words})\s+$")
+
+
+def _bare_numbers(text: str, lower: int, upper: int):
+    """(start, end, number, type word as written) of each bare number in text[lower:upper]."""
+    for digits in _SHORT_NUMBER.finditer(text, lower, upper):
+        start = digits.start(1)
+        typed = _bare_type_before().search(text, max(lower, start - _BARE_REACH), start)
+        if typed:
+            yield start, digits.end(1), digits.group(1), typed.group(1)
 
 
 @lru_cache(maxsize=4096)
@@ -152,19 +170,19 @@ class _Spans:
 
 def _numbers(text: str, lower: int, upper: int):
     taken = _Spans()
-    for pattern in (PARTY_NUMBER, STATE_NUMBER):
-        for match in pattern.finditer(text, lower, upper):
+    for pattern in _SCANS:
+        for match in word_finditer(pattern, text, lower, upper, _NUMBER_GLUE):
             if taken.overlaps(*match.span()):
                 continue
             taken.add(*match.span())
             before = _type_before().search(text, max(lower, match.start() - 30), match.start())
             yield match.start(), match.end(), canonical_number(match.group(0)), \
                 before.group(1) if before else None
-    for match in _bare_number().finditer(text, lower, upper):
-        written = re.sub(r"\s+số$", "", match.group(1))
-        year_like = re.fullmatch(r"(19|20)\d\d", match.group(2)) and "số" not in match.group(1)
-        if not year_like and not taken.overlaps(match.start(2), match.end(2)):
-            yield match.start(2), match.end(2), match.group(2), written
+    for start, end, number, typed in _bare_numbers(text, lower, upper):
+        written = re.sub(r"\s+số$", "", typed)
+        year_like = re.fullmatch(r"(19|20)\d\d", number) and "số" not in typed
+        if not year_like and not taken.overlaps(start, end):
+            yield start, end, number, written
 
 
 def _fill(mention: DocumentMention, text: str, start: int, end: int) -> None:

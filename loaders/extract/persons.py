@@ -113,7 +113,7 @@ def _find_names(text: str, sentence: Sentence):
         if is_title_word(word) and (glued or not run):
             run.append((start, end))
             continue
-        name = _name_in_run(text, run)
+        name = _name_in_run(text, run) if len(run) >= 2 else None  # a name has 2+ words
         if name:
             yield name
         run = [(start, end)] if is_title_word(word) else []

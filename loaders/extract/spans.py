@@ -50,19 +50,23 @@ def _append(out: list, text: str, start: int, end: int) -> None:
 _WORD_CHAR = re.compile(r"\w")
 
 
-def at_word_start(text: str, pos: int) -> bool:
-    return pos == 0 or not _WORD_CHAR.match(text, pos - 1)
+def at_word_start(text: str, pos: int, not_after: re.Pattern = _WORD_CHAR) -> bool:
+    return pos == 0 or not not_after.match(text, pos - 1)
 
 
-def word_finditer(pattern: re.Pattern, text: str, lower: int = 0, upper: int | None = None):
-    """Matches of `pattern` that start a word. Writing that as a leading `(?<!\w)` in the
-    pattern stops the regex engine from skipping ahead to candidate first characters, which
+def word_finditer(pattern: re.Pattern, text: str, lower: int = 0, upper: int | None = None,
+                  not_after: re.Pattern = _WORD_CHAR):
+    """Matches of `pattern` whose first character does not follow a `not_after` character
+    (by default: matches that start a word). Written as a leading lookbehind in the pattern,
+    that check stops the regex engine from skipping ahead to candidate first characters, which
     makes a whole-text scan about 20× slower."""
     pos, upper = lower, len(text) if upper is None else upper
     while match := pattern.search(text, pos, upper):
-        if at_word_start(text, match.start()):
+        if at_word_start(text, match.start(), not_after):
             yield match
-        pos = max(match.end(), match.start() + 1) if at_word_start(text, match.start()) else match.start() + 1
+            pos = max(match.end(), match.start() + 1)
+        else:
+            pos = match.start() + 1
 
 
 def evidence(article: Article, sentence: Sentence, start: int, end: int, extractor: str) -> Evidence:

@@ -5,11 +5,12 @@ One bad file or JSONL line becomes an error in the summary; the rest of the batc
 from __future__ import annotations
 
 import fnmatch
+import gc
 import io
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.resolver import resolve
-from kg.settle import new_dated_documents, settle_documents
+from kg.settle import new_dated_documents, of_base, settle_documents
 from kg.stores.base import Store
 from loaders.extract import extract
 from loaders.html import use_outlet_files
@@ -102,9 +103,8 @@ def read_inputs(inputs: Iterable[str], fmt: str | None = None, include: Iterable
 
 def known_documents(store: Store, pending: dict[str, None]) -> Callable[[str], list[str]]:
     def lookup(base: str) -> list[str]:
-        pattern = re.compile(re.escape(base) + r"(?:-\d{4})?$")
         found = set(store.find_ids(base)) | {i for i in pending if i.startswith(base)}
-        return sorted(i for i in found if pattern.match(i))
+        return sorted(i for i in found if of_base(i, base))
     return lookup
 
 
@@ -118,6 +118,27 @@ def ingest(store: Store, inputs: Iterable[str], progress: Callable[[str], None] 
     """Read, extract and store; each batch of BATCH articles is one transaction, so a crash
     keeps whole batches. `strict` stops at the first failure (earlier articles are kept).
     `workers` > 1 extracts in that many processes (SQLite stores)."""
+    with _fewer_collections():
+        return _ingest(store, inputs, progress, strict, fmt, include, exclude, outlets, workers)
+
+
+@contextmanager
+def _fewer_collections():
+    """Ingest allocates millions of short-lived, acyclic objects that reference counting frees;
+    at the default thresholds the cyclic collector keeps rescanning the long-lived heap
+    (vocabularies, caches) as well. Freeze what exists and collect young objects less often."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, include, exclude, outlets,
+            workers: int) -> IngestSummary:
     summary, batch, pending = IngestSummary(), [], {}
     use_outlet_files(list(outlets))
     before = _totals(store)

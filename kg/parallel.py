@@ -26,14 +26,17 @@ def _init(store_path: str) -> None:
     _worker_known = known_documents(SQLiteStore(store_path), {})
 
 
-def _work(record: Article | InputError) -> tuple[Article | InputError, Outcome]:
+def _work(record: Article | InputError) -> Outcome:
+    """The outcome alone: the parent keeps the record (sending it back would double the traffic)."""
     if isinstance(record, InputError):
-        return record, record
+        return record
     from kg.ingest import facts_for
     try:
-        return record, facts_for(record, _worker_known)
+        facts = facts_for(record, _worker_known)
     except Exception as exc:  # noqa: BLE001 - the article fails, the run goes on
-        return record, f"{record.source or record.id}: extraction failed ({type(exc).__name__}: {exc})"
+        return f"{record.source or record.id}: extraction failed ({type(exc).__name__}: {exc})"
+    facts.article = None  # the parent puts its own copy back: the text need not travel twice
+    return facts
 
 
 WINDOW = 512  # records in flight: the pool would otherwise read the whole input ahead
@@ -44,4 +47,7 @@ def resolved_in_workers(records: Iterable[Article | InputError], store_path: str
     records = iter(records)
     with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(store_path,)) as pool:
         while window := list(itertools.islice(records, WINDOW)):
-            yield from pool.imap(_work, window, chunksize=16)
+            for record, outcome in zip(window, pool.imap(_work, window, chunksize=16)):
+                if isinstance(outcome, Facts):
+                    outcome.article = record
+                yield record, outcome

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from kg.facts import Evidence, Extraction
 from kg.gazetteer import Province, lookup
@@ -88,12 +89,17 @@ def _post(facts: Facts, post: str, province, evidence: Evidence) -> str:
     return node_id
 
 
+@lru_cache(maxsize=1)
+def _post_org_regexes() -> list[re.Pattern]:
+    return [re.compile(p.replace("{place}", r"(?: [\wÀ-ỹ\- ]+)?")) for p in org_patterns()]
+
+
+@lru_cache(maxsize=8192)  # a few hundred posts recur across a corpus
 def _org_in_post(post: str) -> str | None:
     """`Bí thư Tỉnh ủy Hậu Giang` → `Tỉnh ủy Hậu Giang` (the longest organisation inside)."""
     best = None
-    for pattern in org_patterns():
-        regex = pattern.replace("{place}", r"(?: [\wÀ-ỹ\- ]+)?")
-        for match in re.finditer(regex, post):
+    for regex in _post_org_regexes():
+        for match in regex.finditer(post):
             if match.group(0).startswith("Thường trực") and post[:match.start()].endswith("Bí thư "):
                 continue  # "Phó Bí thư Thường trực Tỉnh ủy" is a post in the Tỉnh ủy
             if best is None or len(match.group(0)) > len(best):

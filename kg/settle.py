@@ -36,9 +36,17 @@ def settle_documents(store: Store, new_dated: set[str], facts_for: Callable[[Art
     return redone
 
 
+def of_base(node_id: str, base: str) -> bool:
+    """`doc:20-ct-tu` and `doc:20-ct-tu-2016` are of base `doc:20-ct-tu`; `doc:20-ct-tu-x` is not.
+    (A string test: compiling a pattern per base costs more than the whole lookup.)"""
+    if not node_id.startswith(base):
+        return False
+    year = node_id[len(base):]
+    return not year or (len(year) == 5 and year[0] == "-" and year[1:].isdigit())
+
+
 def _articles_citing(store: Store, base: str) -> set[str]:
-    pattern = re.compile(re.escape(base) + r"(?:-\d{4})?$")
-    nodes = [n for n in store.find_ids(base) if pattern.match(n)]
+    nodes = [n for n in store.find_ids(base) if of_base(n, base)]
     if len(nodes) < 2 and base not in nodes:
         return set()  # only the dated document itself: nothing dateless to settle
     return {edge.src.removeprefix("article:") for node_id in nodes

@@ -39,7 +39,8 @@ CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE TABLE IF NOT EXISTS edges (src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL,
     article_id TEXT NOT NULL, props TEXT NOT NULL, start INTEGER, end INTEGER, sentence TEXT,
     extractor TEXT, PRIMARY KEY (src, type, dst, article_id));
-CREATE INDEX IF NOT EXISTS edges_src ON edges(src, type);
+-- the primary key (src, type, …) serves lookups by source: no separate index to keep up
+DROP INDEX IF EXISTS edges_src;
 CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
 CREATE INDEX IF NOT EXISTS edges_article ON edges(article_id);
 """
@@ -106,38 +107,34 @@ class SQLiteStore(Store):
                         (article.id, article.content_hash, article.published,
                          json.dumps(article.meta(), ensure_ascii=False), article.text))
         claims = list(facts.nodes.values())
-        fresh, changed = self._props_changed_by(claims)
+        changed = self._props_changed_by(claims)
         self._insert_claims(article.id, claims)
         self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
                             [_edge_row(edge) for edge in facts.edges.values()])
-        # a node this article creates has only this claim: its props are the claim's
-        self.db.executemany("UPDATE nodes SET props=? WHERE id=?",
-                            [(json.dumps(c.node.props, ensure_ascii=False), c.node.id) for c in fresh])
         self._refresh_props(changed)
         return UpsertResult(status, len(facts.nodes), len(facts.edges))
 
-    def _props_changed_by(self, claims: list) -> tuple[list, list[str]]:
-        """(claims creating a node, ids of existing nodes whose merged properties a claim may
-        change). A claim that repeats a node's current values cannot change them; skipping it
-        keeps popular nodes (a province, 21-NQ/TW) from re-reading all their claims."""
+    def _props_changed_by(self, claims: list) -> list[str]:
+        """Ids of existing nodes whose merged properties a claim may change. A claim that
+        repeats a node's current values cannot change them; skipping it keeps popular nodes
+        (a province, 21-NQ/TW) from re-reading all their claims."""
         ids = [c.node.id for c in claims]
         current = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             current.update(self.db.execute(
                 f"SELECT id, props FROM nodes WHERE id IN ({','.join('?' * len(part))})", part))
-        fresh = [c for c in claims if c.node.id not in current and c.node.props]
-        changed = [c.node.id for c in claims if c.node.id in current and c.node.props and
-                   any(json.loads(current[c.node.id]).get(k) != v for k, v in c.node.props.items())]
-        return fresh, changed
+        return [c.node.id for c in claims if c.node.id in current and c.node.props and
+                any(json.loads(current[c.node.id]).get(k) != v for k, v in c.node.props.items())]
 
     def _insert_claims(self, article_id: str, claims: list) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name) VALUES (?,?,?)",
-                            [(c.node.id, c.node.type, c.node.name) for c in claims])
+        props = [json.dumps(c.node.props, ensure_ascii=False) for c in claims]
+        # a node this article creates has only this claim: its props are the claim's
+        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
+                            [(c.node.id, c.node.type, c.node.name, p) for c, p in zip(claims, props)])
         self.db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
-                            [(c.node.id, article_id, json.dumps(c.node.props, ensure_ascii=False),
-                              c.evidence.start, c.evidence.end, c.evidence.sentence, c.evidence.extractor)
-                             for c in claims])
+                            [(c.node.id, article_id, p, c.evidence.start, c.evidence.end,
+                              c.evidence.sentence, c.evidence.extractor) for c, p in zip(claims, props)])
         self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)",
                             [(c.node.id, alias, key(alias), ascii_key(alias))
                              for c in claims for alias in {c.node.name, *c.aliases}])

@@ -128,7 +128,7 @@ class SQLiteStore(Store):
                 any(json.loads(current[c.node.id]).get(k) != v for k, v in c.node.props.items())]
 
     def _insert_claims(self, article_id: str, claims: list) -> None:
-        props = [json.dumps(c.node.props, ensure_ascii=False) for c in claims]
+        props = [_json(c.node.props) for c in claims]
         # a node this article creates has only this claim: its props are the claim's
         self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
                             [(c.node.id, c.node.type, c.node.name, p) for c, p in zip(claims, props)])
@@ -292,9 +292,13 @@ def _write_error(location: str, exc: sqlite3.OperationalError) -> StoreError:
     return StoreError(f"store {location} is unwritable: {exc}")
 
 
+def _json(props: dict) -> str:
+    return json.dumps(props, ensure_ascii=False) if props else "{}"  # most claims have none
+
+
 def _edge_row(edge: Edge) -> tuple:
     ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
-    return (edge.src, edge.type, edge.dst, edge.article_id, json.dumps(edge.props, ensure_ascii=False),
+    return (edge.src, edge.type, edge.dst, edge.article_id, _json(edge.props),
             ev.start, ev.end, ev.sentence, ev.extractor)
 
 

@@ -82,7 +82,7 @@ def _index() -> dict[str, Province]:
     return index
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def lookup(name: str) -> Province | None:
     """A province by any written form, with or without diacritics (`Hau Giang`, `TP.HCM`)."""
     cleaned = re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", key(name))

@@ -31,7 +31,7 @@ _LOCAL_POST = re.compile(r"(?i)tỉnh|thành ủy|thành phố|huyện|quận|x�
 _CENTRAL_SCOPES = re.compile(r"(?i)/(?:TW|TƯ|T\.Ư)$|-(?:CP|TTg|VPCP|BCT|BBT)$|/QH\d*$|/(?:\d{4}/)?(?:NĐ|TT|NQ)-CP|-B[A-ZĐ]{1,8}$|/TTLT/")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def province_of_text(text: str) -> Province | None:
     found = find_mentions(fold_tones(text))
     return found[-1][2] if found else None
@@ -69,7 +69,7 @@ def _drop_place(name: str, province: Province | None) -> str:
     return name
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def post_identity(post: str, article_province: Province | None) -> tuple[str, str, str]:
     """(id, display name, scope): `Bí thư Tỉnh ủy` in Hậu Giang → `Bí thư Tỉnh ủy Hậu Giang`."""
     expanded = expand(post)
@@ -84,7 +84,7 @@ def post_identity(post: str, article_province: Province | None) -> tuple[str, st
     return f"post:{slug(bare)}@{province.slug}", display, province.slug
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def org_identity(name: str, article_province: Province | None) -> tuple[str, str, str]:
     expanded = expand(name)
     named = province_of_text(expanded)

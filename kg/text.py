@@ -40,7 +40,7 @@ def fold_tones(text: str) -> str:
     return _PAIR.sub(_move_tone, nfc(text))
 
 
-@lru_cache(maxsize=262144)  # names and titles repeat across articles
+@lru_cache(maxsize=16384)  # names and titles repeat; bounded so memory stays flat as a corpus grows
 def key(text: str) -> str:
     """Matching key: NFC, tone placement folded, case folded, dashes and spaces unified."""
     folded = fold_tones(text)
@@ -48,14 +48,14 @@ def key(text: str) -> str:
     return _SPACES.sub(" ", folded).strip().casefold()
 
 
-@lru_cache(maxsize=262144)  # names and titles repeat across articles
+@lru_cache(maxsize=16384)  # names and titles repeat; bounded so memory stays flat as a corpus grows
 def ascii_key(text: str) -> str:
     """Diacritic-free key for search typed without accents (`Nghiem Xuan Thanh`)."""
     decomposed = unicodedata.normalize("NFD", key(text).replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=262144)  # names and titles repeat across articles
+@lru_cache(maxsize=16384)  # names and titles repeat; bounded so memory stays flat as a corpus grows
 def slug(text: str) -> str:
     """Readable, IRI-safe slug: `20-CT/TU` → `20-ct-tu`, `Hậu Giang` → `hau-giang`."""
     return re.sub(r"[^a-z0-9]+", "-", ascii_key(text)).strip("-") or "x"

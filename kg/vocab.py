@@ -31,7 +31,7 @@ def abbreviations() -> list[tuple[re.Pattern, str]]:
     return pairs
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def expand(text: str) -> str:
     """Expand abbreviations in a post, organisation or issuer (`Chủ tịch UBND tỉnh` → …)."""
     text = fold_tones(text)

@@ -111,17 +111,22 @@ def canonical_number(raw: str) -> str:
                   compact)
 
 
+_ABBREVIATED = {"nđ": "Nghị định", "nq": "Nghị quyết", "ct": "Chỉ thị", "qđ": "Quyết định"}
+
+
+@lru_cache(maxsize=1)
+def _types_by_word_and_code() -> tuple[dict[str, str], dict[str, str]]:
+    by_word, by_code = dict(_ABBREVIATED), {}
+    for t in doc_types():
+        by_word.setdefault(key(t.word), t.word)
+        for code in t.codes:
+            by_code.setdefault(code, t.word)  # the first type listing a code wins
+    return by_word, by_code
+
+
 def type_for(number: str, written: str | None) -> str | None:
-    if written:
-        word = key(written)
-        abbreviations = {"nđ": "Nghị định", "nq": "Nghị quyết", "ct": "Chỉ thị", "qđ": "Quyết định"}
-        if word in abbreviations:
-            return abbreviations[word]
-        found = next((t.word for t in doc_types() if key(t.word) == word), None)
-        if found:
-            return found
-    code = _code_of(number)
-    return next((t.word for t in doc_types() if code in t.codes), None)
+    by_word, by_code = _types_by_word_and_code()
+    return (written and by_word.get(key(written))) or by_code.get(_code_of(number))
 
 
 def _code_of(number: str) -> str:

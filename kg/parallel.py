@@ -7,8 +7,9 @@ commits (`kg.settle`), exactly as in a single-process run.
 """
 from __future__ import annotations
 
-import itertools
+import collections
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from kg.errors import InputError
@@ -39,15 +40,30 @@ def _work(record: Article | InputError) -> Outcome:
     return facts
 
 
-WINDOW = 512  # records in flight: the pool would otherwise read the whole input ahead
+IN_FLIGHT = 512  # records read ahead of the store: the pool would otherwise read all the input
 
 
 def resolved_in_workers(records: Iterable[Article | InputError], store_path: str,
                         workers: int) -> Iterator[tuple[Article | InputError, Outcome]]:
-    records = iter(records)
+    """A steady flow: each stored result lets one more record in, so neither the workers nor
+    the parent wait at batch boundaries, and memory stays bounded by IN_FLIGHT."""
+    slots, sent, stop = threading.Semaphore(IN_FLIGHT), collections.deque(), threading.Event()
+
+    def feed() -> Iterator[Article | InputError]:  # runs in the pool's task thread
+        for record in records:
+            while not slots.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            sent.append(record)
+            yield record
+
     with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(store_path,)) as pool:
-        while window := list(itertools.islice(records, WINDOW)):
-            for record, outcome in zip(window, pool.imap(_work, window, chunksize=16)):
+        try:
+            for outcome in pool.imap(_work, feed(), chunksize=16):
+                record = sent.popleft()  # imap yields in input order
+                slots.release()
                 if isinstance(outcome, Facts):
                     outcome.article = record
                 yield record, outcome
+        finally:
+            stop.set()  # a caller that stops early (--strict) must not leave the feeder waiting

@@ -24,3 +24,14 @@ def test_workers_store_the_same_graph(tmp_path):
         graphs.append(_graph(store))
         store.close()
     assert graphs[0] == graphs[1]
+
+
+def test_strict_with_workers_stops_at_the_first_failure(tmp_path):
+    """The parent stops early while the pool is still being fed: it must return, not hang."""
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [json.dumps({"id": f"a{i}", "text": f"Ông Trần Văn Bảy chủ trì cuộc họp thứ {i}."}, ensure_ascii=False)
+            for i in range(2000)]
+    corpus.write_text("\n".join(rows[:5] + ["{broken"] + rows[5:]) + "\n", encoding="utf-8")
+    store = SQLiteStore(str(tmp_path / "s.db"))
+    summary = ingest(store, [str(corpus)], workers=2, strict=True)
+    assert (summary.new, summary.failed) == (5, 1)

@@ -31,7 +31,8 @@ def rdflib_graph(store: Store | None, path: Path | None, base_iri: str):
     from kg.export.rdf import ntriples_chunks
     graph = rdflib.Graph()
     if path is None:
-        graph.parse(data="".join(text for text, _ in ntriples_chunks(store, base_iri)), format="nt")
+        for text, _ in ntriples_chunks(store, base_iri):  # whole lines: each chunk parses alone
+            graph.parse(data=text, format="nt")
         return graph
     fmt = file_format(path)[0]
     try:

@@ -1,14 +1,16 @@
 """Rendering subject blocks as N-Triples, Turtle or JSON-LD text, chunk by chunk."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as _json  # a JSON string, non-ASCII kept
 
 from kg.rdf.mapping import T, prefixes
 from kg.rdf.triples import Block
 
-CHUNK = 2000  # blocks per write: large enough to amortise I/O, small enough to keep memory flat
+CHUNK = 1 << 18  # characters per write: amortises I/O, and memory stays flat however big a block
+_CACHED = 4096  # compacted IRIs remembered
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*\Z")  # a local name a CURIE can carry as is
 
 
 class Compactor:
@@ -17,28 +19,38 @@ class Compactor:
     def __init__(self, extra: dict[str, str] | None = None):
         self.prefixes = {**prefixes(), **(extra or {})}
         spaces = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
-        alternatives = "|".join(f"(?P<p{i}>{re.escape(ns)})" for i, (_, ns) in enumerate(spaces))
-        self._names = [name for name, _ in spaces]
-        self._pattern = re.compile(rf"^<(?:{alternatives})([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)>$")
+        self._spaces: dict[str, str] = {}
+        for name, ns in spaces:
+            self._spaces.setdefault(ns, name)
+        # A local name holds no `/` or `#`, so a namespace ending in one is found by a dict
+        # lookup; any other namespace needs the (slower) longest-prefix match.
+        self._odd = [(ns, name) for name, ns in spaces if not ns.endswith(("/", "#"))]
         self._cache: dict[str, str] = {}
 
     def iri(self, t: str) -> str:
         hit = self._cache.get(t)
         if hit is not None:
             return hit
-        match = self._pattern.match(t)
-        if not match:
-            return t
-        index = next(i for i, g in enumerate(match.groups()[:-1]) if g is not None)
-        self._cache[t] = curie = f"{self._names[index]}:{match.group(match.lastindex)}"
+        cut = max(t.rfind("/"), t.rfind("#")) + 1
+        name = self._spaces.get(t[1:cut])
+        local = t[cut:-1]
+        if name is None or not _LOCAL.match(local):
+            if not self._odd:
+                return t
+            name, local = next(((n, t[len(ns) + 1:-1]) for ns, n in self._odd if t.startswith(ns, 1)), (None, ""))
+            if name is None or not _LOCAL.match(local):
+                return t
+        curie = f"{name}:{local}"
+        if len(self._cache) < _CACHED:  # vocabulary terms; node IRIs too if --base-iri is a prefix's
+            self._cache[t] = curie
         return curie
 
     def term(self, t: str) -> str:
         if t[0] == "<":
             return self.iri(t)
         if t[-1] == ">":  # typed literal: compact the datatype
-            body, _, datatype = t.rpartition("^^")
-            return f"{body}^^{self.iri(datatype)}"
+            cut = t.rindex("^^")
+            return t[:cut + 2] + self.iri(t[cut + 2:])
         return t
 
     def header(self) -> str:
@@ -54,42 +66,52 @@ def turtle(block: Block, c: Compactor, indent: str = "") -> str:
     s, pos = block
     if not pos:
         return ""
-    lines = [("a" if p == T.TYPE else c.iri(p)) + " " + c.term(o) for p, o in pos]
-    return f"{indent}{c.iri(s)} " + f" ;\n{indent}    ".join(lines) + " .\n"
+    iri, term, a = c.iri, c.term, T.TYPE
+    lines = [("a" if p == a else iri(p)) + " " + term(o) for p, o in pos]
+    return f"{indent}{iri(s)} " + f" ;\n{indent}    ".join(lines) + " .\n"
 
 
 def jsonld(block: Block, c: Compactor) -> str:
+    """One node object, written directly as JSON text (no dict, no json.dumps per node)."""
     s, pos = block
-    node: dict = {"@id": s[1:-1]}
+    types, props = [], {}
     for p, o in pos:
         if p == T.TYPE:
-            node.setdefault("@type", []).append(c.iri(o).strip("<>"))
+            types.append(_json(c.iri(o).strip("<>")))
         else:
-            node.setdefault(c.iri(p).strip("<>"), []).append(_jsonld_value(o, c))
-    return json.dumps(node, ensure_ascii=False)
+            values = props.get(p)
+            if values is None:
+                values = props[p] = []
+            values.append(_jsonld_value(o, c))
+    parts = ['{"@id": ' + _json(s[1:-1])]
+    if types:
+        parts.append('"@type": [' + ", ".join(types) + "]")
+    parts.extend(_json(c.iri(p).strip("<>")) + ": [" + ", ".join(values) + "]" for p, values in props.items())
+    return ", ".join(parts) + "}"
 
 
-def _jsonld_value(o: str, c: Compactor) -> dict:
+def _jsonld_value(o: str, c: Compactor) -> str:
     if o[0] == "<":
-        return {"@id": o[1:-1]}
+        return '{"@id": ' + _json(o[1:-1]) + "}"
     close = o.rindex('"')
-    value: dict = {"@value": json.loads(o[:close + 1])}  # N-Triples escapes are JSON escapes
-    rest = o[close + 1:]
-    if rest.startswith("@"):
-        value["@language"] = rest[1:]
-    elif rest:
-        value["@type"] = c.iri(rest[2:]).strip("<>")
-    return value
+    value, rest = o[:close + 1], o[close + 1:]  # an N-Triples string is a JSON string: same escapes
+    if not rest:
+        return '{"@value": ' + value + "}"
+    if rest[0] == "@":
+        return '{"@value": ' + value + ', "@language": ' + _json(rest[1:]) + "}"
+    return '{"@value": ' + value + ', "@type": ' + _json(c.iri(rest[2:]).strip("<>")) + "}"
 
 
 def chunks(blocks: Iterable[Block], render) -> Iterator[tuple[str, int]]:
-    """(text, triples) per CHUNK blocks."""
-    parts, count = [], 0
+    """(text, triples) of about CHUNK characters each."""
+    parts, count, size = [], 0, 0
     for block in blocks:
-        parts.append(render(block))
+        text = render(block)
+        parts.append(text)
         count += len(block[1])
-        if len(parts) >= CHUNK:
+        size += len(text)
+        if size >= CHUNK:
             yield "".join(parts), count
-            parts, count = [], 0
+            parts, count, size = [], 0, 0
     if parts:
         yield "".join(parts), count

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from itertools import groupby
 
 from kg.graph import Edge, Node
 from kg.rdf.iri import XSD, article_iri, date_literal, iri, literal, node_iri, node_path, node_term, segment, typed_literal
 from kg.rdf.mapping import ACTION_ROLE, T, mapping, term
+from kg.rdf.source import SourceGroup, reader
 from kg.stores.base import Store
 
 Block = tuple[str, list[tuple[str, str]]]
-_QUALIFIED = {"HOLDS", "ACTS_ON"}  # edges that add nodes of their own (membership, usage) per claim
 _TIME_PROPERTY = {XSD + "date": "inXSDDate", XSD + "gYear": "inXSDgYear", XSD + "gYearMonth": "inXSDgYearMonth"}
 
 
@@ -32,28 +31,29 @@ def node_block(base: str, node: Node) -> Block:
     return node_term(base, node.id), pos
 
 
-def graph_blocks(store: Store, base: str) -> Iterator[Block]:
-    """The whole graph: every node, then every edge once (claims by several articles merged)."""
-    for node in store.iter_nodes():
-        yield node_block(base, node)
-    yield from edge_blocks(base, store.iter_edges())
+def graph_blocks(store: Store, base: str, fast: bool = True) -> Iterator[Block]:
+    """The whole graph: every node, then every edge once (claims by several articles merged),
+    each source's edges followed by what its qualified claims add."""
+    with reader(store, fast) as r:
+        for node in r.nodes():
+            yield node_block(base, node)
+        yield from edge_blocks(base, r.by_source())
 
 
-def edge_blocks(base: str, edges: Iterable[Edge]) -> Iterator[Block]:
-    # Stores yield edges grouped by source, so one block per source; if one did not, the
-    # output would only repeat a subject, never change the graph.
+def edge_blocks(base: str, groups: Iterable[SourceGroup]) -> Iterator[Block]:
     edge_term = mapping().edge
-    for src, group in groupby(edges, key=lambda e: e.src):
-        subject, pos, seen, extra = node_term(base, src), [], set(), []
-        for edge in group:
-            po = (edge_term(edge.type), node_term(base, edge.dst))
-            if po not in seen:
-                seen.add(po)
-                pos.append(po)
-            if edge.type in _QUALIFIED:
-                extra.extend(claim_blocks(base, edge)[1:])
-        yield subject, pos
-        yield from extra
+    for src, pairs, claims in groups:
+        subject = node_term(base, src)
+        if pairs:
+            yield subject, [(edge_term(t), node_term(base, dst)) for t, dst in pairs]
+        used = set()  # one qualified usage per (document, action), however many articles claim it
+        for edge in claims:
+            if edge.type == "ACTS_ON":
+                key = (edge.dst, edge.props.get("action"))
+                if key in used:
+                    continue
+                used.add(key)
+            yield from claim_blocks(base, edge)[1:]  # [0] is the edge triple, already in pairs
 
 
 def claim_blocks(base: str, edge: Edge) -> list[Block]:
@@ -99,7 +99,7 @@ def _usage(edge: Edge, meeting: str, document: str) -> list[Block]:
     action = edge.props["action"]
     usage = f"{meeting[:-1]}/used/{node_path(edge.dst).removeprefix('doc/')}/{segment(action)}>"
     blocks = [(meeting, [(T.QUALIFIED_USAGE, usage)]),
-              (usage, [(T.TYPE, T.USAGE), (T.ENTITY, document), (T.HAD_ROLE, term(ACTION_ROLE.format(action)))])]
+              (usage, [(T.TYPE, T.USAGE), (T.ENTITY, document), (T.HAD_ROLE, term(ACTION_ROLE.format(segment(action))))])]
     if action == "adopt":  # a meeting that adopts a document is where the document came from
         blocks.append((document, [(T.GENERATED_BY, meeting)]))
     return blocks
@@ -108,26 +108,33 @@ def _usage(edge: Edge, meeting: str, document: str) -> list[Block]:
 def annotation_blocks(base: str, graph: str, edge: Edge, text: str | None) -> list[Block]:
     """Web Annotation tying one claim (as an rdf:Statement) to its exact span in the article."""
     key = hashlib.sha1(f"{edge.src} {edge.type} {edge.dst}".encode()).hexdigest()[:16]
-    ann = f"{graph}#claim-{key}"
+    ann = f"<{graph}#claim-{key}"  # + "-suffix>" makes each IRI term
+    body, target_iri = ann + "-statement>", ann + "-target>"
     ev = edge.evidence
-    blocks = [(iri(ann), [(T.TYPE, T.ANNOTATION), (T.BODY, iri(ann + "-statement")), (T.TARGET, iri(ann + "-target"))]),
-              (iri(ann + "-statement"), [(T.TYPE, T.STATEMENT), (T.SUBJECT, iri(node_iri(base, edge.src))),
-                                         (T.PREDICATE, mapping().edge(edge.type)), (T.OBJECT, iri(node_iri(base, edge.dst)))])]
+    annotation = [(T.TYPE, T.ANNOTATION), (T.BODY, body), (T.TARGET, target_iri)]
+    blocks = [(ann + ">", annotation),
+              (body, [(T.TYPE, T.STATEMENT), (T.SUBJECT, node_term(base, edge.src)),
+                      (T.PREDICATE, mapping().edge(edge.type)), (T.OBJECT, node_term(base, edge.dst))])]
     if ev is None:
         return blocks
     if ev.extractor:
-        blocks[0][1].append((T.ATTRIBUTED_TO, iri(f"{base}extractor/{segment(ev.extractor)}")))
-    target = [(T.TYPE, T.SPECIFIC), (T.SOURCE, iri(article_iri(base, edge.article_id)))]
+        annotation.append((T.ATTRIBUTED_TO, iri(f"{base}extractor/{segment(ev.extractor)}")))
+    target = [(T.TYPE, T.SPECIFIC), (T.SOURCE, node_term(base, "article:" + edge.article_id))]
     if ev.end > ev.start:
-        target.append((T.SELECTOR, iri(ann + "-position")))
-        blocks.append((iri(ann + "-position"), [(T.TYPE, T.POSITION), (T.START, _count(ev.start)), (T.END_POS, _count(ev.end))]))
+        position = ann + "-position>"
+        target.append((T.SELECTOR, position))
+        blocks.append((position, [(T.TYPE, T.POSITION), (T.START, _count(ev.start)), (T.END_POS, _count(ev.end))]))
     exact = text[ev.start:ev.end] if text and ev.end > ev.start else ev.sentence
     if exact:
-        target.append((T.SELECTOR, iri(ann + "-quote")))
-        blocks.append((iri(ann + "-quote"), [(T.TYPE, T.QUOTE), (T.EXACT, literal(exact))]))
-    blocks.append((iri(ann + "-target"), target))
+        quote = ann + "-quote>"
+        target.append((T.SELECTOR, quote))
+        blocks.append((quote, [(T.TYPE, T.QUOTE), (T.EXACT, literal(exact))]))
+    blocks.append((target_iri, target))
     return blocks
 
 
+_COUNT = f'"^^<{XSD}nonNegativeInteger>'
+
+
 def _count(n: int) -> str:
-    return literal(str(n), XSD + "nonNegativeInteger")
+    return f'"{int(n)}{_COUNT}'

@@ -1,7 +1,7 @@
 """Documents: one document's record, and its lineage up and down."""
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict
 
 from kg.graph import Node
 from kg.model import schema
@@ -52,41 +52,85 @@ def _lineage_neighbours(store: Store, node_id: str, direction: str):
 
 
 def lineage(store: Store, number: str, direction: str = "down", depth: int = 6,
-            province: str | None = None) -> dict:
-    """`kg lineage`: documents that implement/amend/… this one (down) or that it rests on (up).
+            province: str | None = None, fanout: int = 25, limit: int = 500) -> dict:
+    """`kg lineage`: documents that implement/amend/… this one (down) or that it rests on (up);
+    `both` is the two walks together.
 
-    The store walks the lineage edges (`Store.walk`, a bounded variable-length path on
-    Neo4j); here the walk is replayed breadth-first to `depth`, each document visited once,
-    so a cycle cannot loop; cycles among the edges found are reported in `cycles`.
-    """
+    Each walk is breadth-first to `depth`, each document visited once (a cycle cannot loop;
+    cycles among the edges found are reported in `cycles`), one store round trip per level.
+    A central resolution is implemented by thousands of documents, so each document lists at
+    most `fanout` neighbours (newest first) and the answer at most `limit` documents (0: no
+    bound); `more` counts, per document and direction, the neighbours left out."""
     root = find_document(store, number, province)
-    ways = ["in", "out"] if direction == "both" else ["in" if direction == "down" else "out"]
-    adjacency: dict[tuple[str, str], list] = {}
-    for way in ways:
-        for edge, other in store.walk(root.id, list(schema().lineage_edges()), way, depth):
-            near = edge.dst if way == "in" else edge.src
-            adjacency.setdefault((near, way), []).append((edge, other))
-    nodes, edges = {root.id: doc_ref(root)}, {}
-    queue = deque([(root.id, 0)])
-    while queue:
-        current, level = queue.popleft()
-        if level >= depth:
-            continue
-        for way in ways:
-            for edge, other in adjacency.get((current, way), []):
-                rel = schema().edges[edge.type].lineage
-                entry = edges.setdefault((edge.src, rel, edge.dst),
-                                         {"from": edge.src, "rel": rel, "to": edge.dst, "sources": []})
-                if edge.article_id not in entry["sources"]:
-                    entry["sources"].append(edge.article_id)
-                if other.id not in nodes:
-                    nodes[other.id] = doc_ref(other)
-                    queue.append((other.id, level + 1))
-    return {"root": root.id, "direction": direction, "depth": depth, "nodes": list(nodes.values()),
-            "edges": list(edges.values()), "cycles": _cycles(edges)}
+    found = {"nodes": {root.id: doc_ref(root)}, "edges": {}, "more": {}}
+    for way in (["in", "out"] if direction == "both" else ["in" if direction == "down" else "out"]):
+        _walk(store, root.id, way, depth, fanout or None, limit, found)
+    more = [{"id": node_id, "direction": "down" if way == "in" else "up", "count": count}
+            for (node_id, way), count in found["more"].items()]
+    return {"root": root.id, "direction": direction, "depth": depth, "fanout": fanout, "limit": limit,
+            "nodes": list(found["nodes"].values()), "edges": list(found["edges"].values()),
+            "cycles": _cycles(found["edges"]), "truncated": bool(more), "more": more}
+
+
+def _walk(store: Store, root: str, way: str, depth: int, fanout: int | None, limit: int, found: dict) -> None:
+    seen, frontier = {root}, [root]
+    for _ in range(depth):
+        reached: list[str] = []
+        for near, (claims, count) in store.neighbours_capped(frontier, _lineage_types(), way, fanout).items():
+            shown = set()
+            for edge, other in claims:
+                if _take(edge, other, limit, found, seen, reached):
+                    shown.add(other.id)
+            if count > len(shown):
+                found["more"][(near, way)] = count - len(shown)
+        frontier = reached
+        if not frontier:
+            return
+
+
+def _take(edge, other, limit: int, found: dict, seen: set, reached: list) -> bool:
+    """Record one claim unless its far document would pass `limit`; whether it was recorded."""
+    nodes = found["nodes"]
+    if other.id not in nodes and limit and len(nodes) >= limit:
+        return False
+    nodes.setdefault(other.id, doc_ref(other))
+    if other.id not in seen:
+        seen.add(other.id)
+        reached.append(other.id)
+    rel = schema().edges[edge.type].lineage
+    entry = found["edges"].setdefault((edge.src, rel, edge.dst),
+                                      {"from": edge.src, "rel": rel, "to": edge.dst, "sources": []})
+    if edge.article_id not in entry["sources"]:
+        entry["sources"].append(edge.article_id)
+    return True
+
+
+def _lineage_types() -> list[str]:
+    return list(schema().lineage_edges())
 
 
 def _cycles(edges: dict) -> list[list[str]]:
-    import networkx as nx  # only lineage pays for the import
-    graph = nx.DiGraph([(src, dst) for src, _, dst in edges])
+    """Cycles among the edges found. Documents on no cycle are trimmed first (again and again,
+    those left without an incoming or an outgoing edge), so networkx sees only the cyclic core
+    (the complete lineage of a hub has tens of thousands of edges and a handful of cycles)."""
+    succ: dict[str, set] = defaultdict(set)
+    pred: dict[str, set] = defaultdict(set)
+    for src, _, dst in edges:
+        succ[src].add(dst)
+        pred[dst].add(src)
+    alive = set(succ) | set(pred)
+    doomed = [n for n in alive if not succ[n] or not pred[n]]
+    while doomed:
+        node = doomed.pop()
+        if node not in alive:
+            continue
+        alive.discard(node)
+        for other, links in [(m, pred) for m in succ[node]] + [(m, succ) for m in pred[node]]:
+            links[other].discard(node)
+            if other in alive and not links[other]:
+                doomed.append(other)
+    if not alive:
+        return []
+    import networkx as nx  # only a lineage with a cycle pays for the import
+    graph = nx.DiGraph([(src, dst) for src, _, dst in edges if src in alive and dst in alive])
     return [cycle for cycle in nx.simple_cycles(graph)]

@@ -2,21 +2,27 @@
 from __future__ import annotations
 
 from kg.stores.base import Store
-from queries.summaries import keep, meeting_summaries
+from queries.summaries import meeting_filter, meeting_page
 
 
-def who_chaired(store: Store, meeting_text: str, province: str | None = None,
-                since: str | None = None, until: str | None = None) -> dict:
-    """`kg who-chaired`: every meeting whose name matches, with its chairs."""
-    rows = [row for row in meeting_summaries(store, store.find(meeting_text, "Meeting", limit=500))
-            if keep(row, province, since, until)]
-    return {"query": meeting_text, "meetings": sorted(rows, key=lambda m: (m["date"] or "", m["id"]))}
+def who_chaired(store: Store, meeting_text: str, province: str | None = None, since: str | None = None,
+                until: str | None = None, limit: int = 50, offset: int = 0, contains: bool = False) -> dict:
+    """`kg who-chaired`: meetings named by the text, newest first, with their chairs.
+
+    Meeting names repeat (a standing committee meets every month under one name), so, as
+    people and documents are picked, the meetings whose whole name is the text (accent-
+    insensitively) answer when the filters leave any; otherwise, or with `contains`, every
+    meeting whose name contains the text does. `match` says which rule answered."""
+    for exact in ([False] if contains else [True, False]):
+        which = meeting_filter(province, since, until, text=meeting_text, exact=exact)
+        rows, info = meeting_page(store, which, limit, offset)
+        if info["total"]:
+            break
+    return {"query": meeting_text, "match": "exact" if exact else "contains", "meetings": rows, **info}
 
 
 def meetings(store: Store, province: str | None = None, since: str | None = None,
-             until: str | None = None, limit: int = 100) -> dict:
+             until: str | None = None, limit: int = 100, offset: int = 0) -> dict:
     """`kg meetings`: meetings in the store, newest first."""
-    rows = [row for row in meeting_summaries(store, list(store.iter_nodes("Meeting")))
-            if keep(row, province, since, until)]
-    rows.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
-    return {"meetings": rows[:limit], "total": len(rows)}
+    rows, info = meeting_page(store, meeting_filter(province, since, until), limit, offset)
+    return {"meetings": rows, **info}

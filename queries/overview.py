@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from kg.errors import NotFound
 from kg.stores.base import Store
-from queries.resolve import node_scope, scope_name
+from queries.resolve import node_scope, page, scope_name
 
 
-def search(store: Store, text: str, node_type: str | None = None, limit: int = 50) -> dict:
-    """`kg search`: accent-insensitive match on names and aliases."""
-    hits = store.find(text, node_type, limit)
+def search(store: Store, text: str, node_type: str | None = None, limit: int = 50, offset: int = 0) -> dict:
+    """`kg search`: accent-insensitive match on names and aliases, best first (`Store.find`
+    order). `total` is None when so many aliases match that the store did not count them."""
+    hits, total = store.find_page(text, node_type, limit, offset)
     return {"query": text, "results": [{"id": n.id, "type": n.type, "name": n.name,
-                                        "province": scope_name(node_scope(n))} for n in hits]}
+                                        "province": scope_name(node_scope(n))} for n in hits],
+            **page(total, limit, offset, len(hits))}
 
 
 def stats(store: Store) -> dict:

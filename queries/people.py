@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from kg.graph import Node
-from kg.stores.base import Store
+from kg.stores.base import Span, Store
 from queries.resolve import node_scope, pick, scope_name
-from queries.summaries import keep, meeting_summaries
+from queries.summaries import meeting_filter, meeting_page
+
+ROLES = (("CHAIRED_BY", "chaired"), ("SPEAKER", "spoke"), ("ATTENDEE", "attended"))
 
 
 def describe_person(store: Store, node: Node) -> dict:
-    posts = sorted(store.neighbours(node.id, "HOLDS", "out"), key=lambda p: p[0].props.get("attested") or "")
-    return {"latest_post": posts[-1][1].name if posts else None}
+    latest = store.latest(node.id, "HOLDS", "out", "attested")
+    return {"latest_post": latest.name if latest else None}
 
 
 def find_person(store: Store, name: str, province: str | None = None) -> Node:
@@ -17,59 +19,50 @@ def find_person(store: Store, name: str, province: str | None = None) -> Node:
 
 
 def chaired(store: Store, person: str, province: str | None = None, since: str | None = None,
-            until: str | None = None) -> dict:
-    """`kg chaired`: the meetings a person chaired, with co-chairs and sources."""
+            until: str | None = None, limit: int = 50, offset: int = 0) -> dict:
+    """`kg chaired`: the meetings a person chaired, newest first, with co-chairs and sources."""
     node = find_person(store, person)
-    rows = meeting_summaries(store, [m for _, m in store.neighbours(node.id, "CHAIRED_BY", "in")])
-    meetings = []
+    which = meeting_filter(province, since, until, person=node.id, role="CHAIRED_BY")
+    rows, info = meeting_page(store, which, limit, offset)
     for row in rows:
-        if keep(row, province, since, until):
-            row["co_chairs"] = [c for c in row.pop("chairs") if c != node.name]
-            meetings.append(row)
-    return {"person": _person_ref(node), "meetings": sorted(meetings, key=lambda m: m["date"] or "")}
+        row["co_chairs"] = [c for c in row.pop("chairs") if c != node.name]
+    return {"person": _person_ref(node), "meetings": rows, **info}
 
 
 def _person_ref(node: Node) -> dict:
     return {"id": node.id, "name": node.name, "province": scope_name(node_scope(node))}
 
 
-def person_profile(store: Store, name: str, province: str | None = None) -> dict:
-    """`kg person`: posts with first/last attestation and sources, meetings by role."""
+def person_profile(store: Store, name: str, province: str | None = None, limit: int = 20) -> dict:
+    """`kg person`: posts with first/last attestation and sources; meetings by role, the
+    `limit` newest of each, with each role's total in `meeting_totals`."""
     node = find_person(store, name, province)
     aliases = sorted({n.name for n in store.find(node.name, "Person", exact=True) if n.id == node.id})
-    roles = {}
-    for edge_type, role in (("CHAIRED_BY", "chaired"), ("SPEAKER", "spoke"), ("ATTENDEE", "attended")):
-        meetings = [m for _, m in store.neighbours(node.id, edge_type, "in")]
-        roles[role] = sorted(meeting_summaries(store, meetings), key=lambda m: m["date"] or "")
+    roles, totals = {}, {}
+    for edge_type, role in ROLES:
+        roles[role], info = meeting_page(store, meeting_filter(person=node.id, role=edge_type), limit)
+        totals[role] = info["total"]
     return {"person": {**_person_ref(node), "aliases": aliases}, "posts": post_timeline(store, node.id),
-            "meetings": roles}
+            "meetings": roles, "meeting_totals": totals, "limit": limit,
+            "truncated": any(totals[role] > len(rows) for role, rows in roles.items())}
 
 
 def post_timeline(store: Store, person_id: str) -> list[dict]:
-    posts: dict[str, dict] = {}
-    for edge, post in store.neighbours(person_id, "HOLDS", "out"):
-        _attest(posts.setdefault(post.id, {"post": post.name, "post_id": post.id, "first": None,
-                                           "last": None, "sources": []}), edge)
-    return sorted(posts.values(), key=lambda p: (p["first"] or "", p["post"]))
+    posts = [{"post": s.node.name, "post_id": s.node.id, **_attested(s)}
+             for s in store.edge_spans(person_id, "HOLDS", "out", "attested")]
+    return sorted(posts, key=lambda p: (p["first"] or "", p["post"]))
 
 
-def _attest(entry: dict, edge) -> None:
-    """Widen an entry's first/last attestation with one HOLDS edge and note its source."""
-    attested = edge.props.get("attested")
-    if attested:
-        entry["first"] = min(filter(None, [entry["first"], attested]))
-        entry["last"] = max(filter(None, [entry["last"], attested]))
-    entry["sources"] = sorted(set(entry["sources"]) | {edge.article_id.removeprefix("article:")})
+def _attested(span: Span) -> dict:
+    return {"first": span.first, "last": span.last,
+            "sources": sorted({a.removeprefix("article:") for a in span.sources})}
 
 
 def holders(store: Store, post: str, province: str | None = None, on: str | None = None) -> dict:
     """`kg holders`: who is attested in a post, optionally around a date."""
     node = pick(store, post, "Post", province)
-    people: dict[str, dict] = {}
-    for edge, person in store.neighbours(node.id, "HOLDS", "in"):
-        _attest(people.setdefault(person.id, {**_person_ref(person), "first": None, "last": None,
-                                              "sources": []}), edge)
-    rows = sorted(people.values(), key=lambda p: p["first"] or "")
+    people = [{**_person_ref(s.node), **_attested(s)} for s in store.edge_spans(node.id, "HOLDS", "in", "attested")]
+    rows = sorted(people, key=lambda p: p["first"] or "")
     if on:
         rows = _holding_on(rows, on)
     return {"post": {"id": node.id, "name": node.name}, "on": on, "holders": rows}

@@ -1,17 +1,24 @@
 """Turning what a user typed into one entity, or a list of candidates."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.errors import Ambiguous, NotFound
 from kg.gazetteer import lookup, provinces
 from kg.graph import Node
 from kg.stores.base import Store
 
 
+@lru_cache(maxsize=1)
+def _province_names() -> dict[str, str]:
+    # lineage names the province of every document it lists: a dict, not a scan per call
+    return {p.slug: p.name for p in provinces()}
+
+
 def scope_name(scope: str | None) -> str | None:
     if not scope or scope in ("central", "unknown"):
         return {"central": "Trung ương"}.get(scope or "", None)
-    match = next((p for p in provinces() if p.slug == scope), None)
-    return match.name if match else scope
+    return _province_names().get(scope, scope)
 
 
 def node_scope(node: Node) -> str | None:
@@ -33,6 +40,23 @@ def in_province(scope: str | None, wanted: str | None) -> bool:
     return own is not None and (own.name == target.name or own.current == target.name)
 
 
+def province_ids(wanted: str | None) -> tuple[str, ...] | None:
+    """The Province node ids a `--province` means (as `in_province`: the province itself, or
+    every unit that joined it in 2025); None when no province was asked for."""
+    if not wanted:
+        return None
+    target = lookup(wanted)
+    if target is None:
+        return ()
+    return tuple(f"province:{p.slug}" for p in provinces() if p.name == target.name or p.current == target.name)
+
+
+def page(total: int | None, limit: int, offset: int, shown: int) -> dict:
+    """How a paginated answer reports itself: `total` None means uncounted (and more exist)."""
+    return {"total": total, "limit": limit, "offset": offset,
+            "truncated": total is None or offset + shown < total}
+
+
 def pick(store: Store, text: str, node_type: str, province: str | None = None,
          describe=lambda store, node: {}) -> Node:
     """The one node of `node_type` that `text` names (or its id); Ambiguous lists candidates."""
@@ -50,4 +74,3 @@ def pick(store: Store, text: str, node_type: str, province: str | None = None,
         raise Ambiguous(text, [{"id": n.id, "name": n.name, "province": scope_name(node_scope(n)),
                                 **describe(store, n)} for n in candidates[:20]])
     return candidates[0]
-

@@ -1,10 +1,22 @@
-"""Meeting rows shared by `chaired`, `who-chaired`, `meetings` and `person`, built for a list
+"""Meeting rows shared by `chaired`, `who-chaired`, `meetings` and `person`, built for one page
 of meetings at once (a handful of store round trips, not several per meeting)."""
 from __future__ import annotations
 
 from kg.graph import Node
-from kg.stores.base import Store
-from queries.resolve import in_province
+from kg.stores.base import MeetingFilter, Store
+from queries.resolve import page, province_ids
+
+
+def meeting_filter(province: str | None = None, since: str | None = None, until: str | None = None,
+                   **which) -> MeetingFilter:
+    return MeetingFilter(provinces=province_ids(province), since=since, until=until, **which)
+
+
+def meeting_page(store: Store, which: MeetingFilter, limit: int, offset: int = 0) -> tuple[list[dict], dict]:
+    """(summaries of one page of meetings, newest first; the page's total/limit/offset/truncated)."""
+    nodes, total = store.meetings_page(which, limit, offset)
+    rows = meeting_summaries(store, nodes)
+    return rows, page(total, limit, offset, len(rows))
 
 
 def meeting_summaries(store: Store, meetings: list[Node]) -> list[dict]:
@@ -27,15 +39,3 @@ def _row(meeting: Node, held, reports, chairs) -> dict:
             "sources": [{"article": a.id.removeprefix("article:"), "url": a.props.get("url"),
                          "title": a.props.get("title"), "published": a.props.get("published")}
                         for _, a in sorted(articles.items())]}
-
-
-def keep(row: dict, province: str | None, since: str | None, until: str | None) -> bool:
-    """Province by old or new name; dates by ISO order (a date without a year is unknown)."""
-    if province and not (row["province_id"] and in_province(row["province_id"].removeprefix("province:"), province)):
-        return False
-    if not (since or until):
-        return True
-    date = row["date"]
-    if not date or date.startswith("--"):
-        return False
-    return (not since or date >= since) and (not until or date <= until)

@@ -21,10 +21,15 @@ def _label(node: dict) -> str:
     return f"{node['number']} ({', '.join(b for b in bits if b)})"
 
 
+def _more(result: dict) -> dict[tuple[str, str], int]:
+    """(document id, "down" | "up") → how many neighbours the walk left out there."""
+    return {(m["id"], m["direction"]): m["count"] for m in result.get("more", [])}
+
+
 def _tree(result: dict) -> None:
     nodes = {n["id"]: n for n in result["nodes"]}
     tree = Tree(f"[bold]{_label(nodes[result['root']])}[/bold]")
-    seen = {result["root"]}
+    seen, more = {result["root"]}, _more(result)
 
     def grow(branch: Tree, node_id: str) -> None:
         for edge in result["edges"]:
@@ -40,9 +45,15 @@ def _tree(result: dict) -> None:
                 continue
             seen.add(child)
             grow(branch.add(label), child)
+        for direction in ("down", "up"):
+            if more.get((node_id, direction)):
+                branch.add(f"[yellow]… {more[node_id, direction]} more {direction}[/yellow]")
 
     grow(tree, result["root"])
     out.print(tree)
+    if result.get("truncated"):
+        out.print(f"[yellow]Cut at {result['fanout']} per document and {result['limit']} in all: "
+                  f"--fanout 0 --limit 0 lists everything.[/yellow]")
     for cycle in result["cycles"]:
         out.print(f"[red]cycle:[/red] {' → '.join(cycle)}")
 
@@ -51,6 +62,8 @@ def _mermaid(result: dict) -> None:
     ids = {n["id"]: f"d{i}" for i, n in enumerate(result["nodes"])}
     lines = ["graph TD"] + [f'  {ids[n["id"]]}["{_label(n)}"]' for n in result["nodes"]]
     lines += [f"  {ids[e['from']]} -->|{e['rel']}| {ids[e['to']]}" for e in result["edges"]]
+    for i, ((node_id, direction), count) in enumerate(_more(result).items()):
+        lines += [f'  more{i}["… {count} more {direction}"]', f"  {ids[node_id]} -.- more{i}"]
     typer.echo("\n".join(lines))
 
 
@@ -59,4 +72,7 @@ def _dot(result: dict) -> None:
     lines += [f"  {json.dumps(n['id'])} [label={json.dumps(_label(n), ensure_ascii=False)}];" for n in result["nodes"]]
     lines += [f"  {json.dumps(e['from'])} -> {json.dumps(e['to'])} [label={json.dumps(e['rel'])}];"
               for e in result["edges"]]
+    for i, ((node_id, direction), count) in enumerate(_more(result).items()):
+        lines += [f'  "more{i}" [label="… {count} more {direction}", shape=plaintext];',
+                  f'  "more{i}" -> {json.dumps(node_id)} [style=dashed, arrowhead=none];']
     typer.echo("\n".join(lines + ["}"]))

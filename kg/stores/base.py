@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from kg.graph import Edge, Facts, Node
+from kg.text import ascii_key, key
 
 
 @dataclass
@@ -13,6 +14,69 @@ class UpsertResult:
     status: str  # new | unchanged | replaced
     nodes: int = 0
     edges: int = 0
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """Which meetings `Store.meetings_page` lists: linked to `person` by `role` (a Meeting →
+    Person edge type), or named by `text` (`exact`: an alias equals it, else contains it,
+    accent- and case-insensitively), or all; then held in one of `provinces` (Province ids;
+    None: anywhere) and dated within `since`..`until` (ISO strings; a bound excludes meetings
+    without a full date)."""
+    person: str | None = None
+    role: str = "CHAIRED_BY"
+    text: str | None = None
+    exact: bool = False
+    provinces: tuple[str, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def dated(self, date: str | None) -> bool:
+        if not (self.since or self.until):
+            return True
+        if not date or date.startswith("--"):
+            return False
+        return (not self.since or date >= self.since) and (not self.until or date <= self.until)
+
+
+@dataclass
+class Span:
+    """One neighbour over all the claims of one edge type: the first and last value of a
+    property (e.g. HOLDS `attested`) and the articles claiming it."""
+    node: Node
+    first: str | None
+    last: str | None
+    sources: list[str]
+
+
+def find_key(folded_keys: Iterable[str], bare_keys: Iterable[str], text: str) -> tuple | None:
+    """Where a node ranks in `find(text)` given its aliases' folded and diacritic-free keys:
+    (0, "") an alias equals the text with its diacritics, (1, "") without them, (2, key) the
+    smallest alias key containing it; None when none matches. Every store sorts by this, then
+    by id, so their pages agree."""
+    folded, bare = key(text), ascii_key(text)
+    bare_keys = list(bare_keys)
+    if folded in set(folded_keys):  # the diacritic-free key is a function of the folded one
+        return (0, "")
+    if bare in bare_keys:
+        return (1, "")
+    inside = [a for a in bare_keys if bare in a]
+    return (2, min(inside)) if inside else None
+
+
+def newest_first(node: Node) -> tuple[str, str]:
+    """Sort key (use with reverse=True): latest `date` first, undated last, then id descending."""
+    return (node.props.get("date") or "", node.id)
+
+
+def cap_neighbours(claims: list[tuple[Edge, Node]], limit: int | None) -> tuple[list[tuple[Edge, Node]], int]:
+    """(the claims to the first `limit` distinct neighbours, newest first, grouped by neighbour
+    then article and type; the number of distinct neighbours)."""
+    far = {other.id: other for _, other in claims}
+    kept = sorted(far.values(), key=newest_first, reverse=True)[:limit]
+    rank = {node.id: i for i, node in enumerate(kept)}
+    chosen = [pair for pair in claims if pair[1].id in rank]
+    return sorted(chosen, key=lambda p: (rank[p[1].id], p[0].article_id, p[0].type)), len(far)
 
 
 class Store(ABC):
@@ -41,7 +105,16 @@ class Store(ABC):
     def find(self, text: str, node_type: str | None = None, limit: int = 50,
              exact: bool = False) -> list[Node]:
         """Nodes whose name or an alias contains (`exact`: equals) `text`, accent-, tone- and
-        case-insensitively; exact matches first."""
+        case-insensitively, in `find_key` order: exact matches first (with the text's own
+        diacritics before without), then by the smallest alias key containing the text; ties
+        by id."""
+
+    def find_page(self, text: str, node_type: str | None = None, limit: int = 50,
+                  offset: int = 0) -> tuple[list[Node], int | None]:
+        """One page of `find(text)` and how many nodes match in all, or None when the store
+        did not count them (too many to count cheaply); None always means more than the page."""
+        hits = self.find(text, node_type, limit=offset + limit + 1)
+        return hits[offset:offset + limit], None if len(hits) > offset + limit else len(hits)
 
     @abstractmethod
     def find_ids(self, prefix: str) -> list[str]:
@@ -55,6 +128,60 @@ class Store(ABC):
                         direction: str = "out") -> dict[str, list[tuple[Edge, Node]]]:
         """`neighbours` of many nodes at once (one round trip where the store can)."""
         return {node_id: self.neighbours(node_id, edge_type, direction) for node_id in node_ids}
+
+    def neighbours_capped(self, node_ids: list[str], edge_types: list[str], direction: str,
+                          limit: int | None = None) -> dict[str, tuple[list[tuple[Edge, Node]], int]]:
+        """For each node: the claims of `edge_types` linking it to its first `limit` distinct
+        neighbours (newest first, see `newest_first`; None: all of them), grouped by neighbour
+        in that order then by article and type, and how many distinct neighbours it has.
+
+        Lineage walks a hub (a central resolution implemented by thousands of documents) one
+        level at a time with this, so a page of a level costs what the page holds."""
+        found = {}
+        for node_id in node_ids:
+            claims = [pair for edge_type in edge_types for pair in self.neighbours(node_id, edge_type, direction)]
+            found[node_id] = cap_neighbours(claims, limit)
+        return found
+
+    def edge_spans(self, node_id: str, edge_type: str, direction: str, prop: str) -> list[Span]:
+        """One `Span` per neighbour across `edge_type` (first/last non-empty `prop`, claiming
+        articles sorted), in neighbour id order."""
+        spans: dict[str, Span] = {}
+        for edge, other in self.neighbours(node_id, edge_type, direction):
+            span = spans.setdefault(other.id, Span(other, None, None, []))
+            value = edge.props.get(prop)
+            if value:
+                span.first = min(span.first or value, value)
+                span.last = max(span.last or value, value)
+            span.sources.append(edge.article_id)
+        for span in spans.values():
+            span.sources = sorted(set(span.sources))
+        return sorted(spans.values(), key=lambda s: s.node.id)
+
+    def latest(self, node_id: str, edge_type: str, direction: str, prop: str) -> Node | None:
+        """The neighbour across `edge_type` whose claim has the greatest `prop` (missing counts
+        as empty; ties: the greatest id), e.g. a person's latest attested post."""
+        claims = self.neighbours(node_id, edge_type, direction)
+        best = max(claims, key=lambda c: (c[0].props.get(prop) or "", c[1].id), default=None)
+        return best[1] if best else None
+
+    def meetings_page(self, which: MeetingFilter, limit: int = 50,
+                      offset: int = 0) -> tuple[list[Node], int]:
+        """The meetings `which` selects, newest first (`newest_first`): one page, and how many
+        there are in all. This default filters in Python; stores override it to let their
+        indexes sort and count."""
+        if which.person:
+            found = [m for _, m in self.neighbours(which.person, which.role, "in")]
+        elif which.text is not None:
+            found = self.find(which.text, "Meeting", limit=2**31 - 1, exact=which.exact)
+        else:
+            found = list(self.iter_nodes("Meeting"))
+        chosen = {m.id: m for m in found if m.type == "Meeting" and which.dated(m.props.get("date"))}
+        if which.provinces is not None:
+            held = self.neighbours_many(list(chosen), "HELD_IN", "out")
+            chosen = {i: m for i, m in chosen.items() if any(p.id in which.provinces for _, p in held[i])}
+        rows = sorted(chosen.values(), key=newest_first, reverse=True)
+        return rows[offset:offset + limit], len(rows)
 
     def walk(self, start: str, edge_types: list[str], direction: str, depth: int) -> list[tuple[Edge, Node]]:
         """Every edge claim of `edge_types` reachable from `start` within `depth` hops, walking

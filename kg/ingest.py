@@ -171,7 +171,7 @@ def _totals(store: Store) -> tuple[int, int]:
 
 
 def _outcomes(store: Store, records, pending: dict, workers: int):
-    """(record, Facts | InputError | failure message) in input order."""
+    """(record, Facts | Rows | InputError | failure message) in input order."""
     path = getattr(store, "path_for_workers", None)
     if workers > 1 and path:
         from kg.parallel import resolved_in_workers

@@ -1,6 +1,7 @@
 """Extraction and resolution in worker processes, results in input order.
 
-Extraction is pure CPU work, so `--workers N` runs it (and resolution) in N processes.
+Extraction is pure CPU work, so `--workers N` runs it (and resolution, and the making of the
+store's rows) in N processes; the parent only writes.
 Each worker resolves dateless document mentions against its own read-only view of the
 SQLite store; mentions whose document arrives in the same batch are settled after the batch
 commits (`kg.settle`), exactly as in a single-process run.
@@ -14,9 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kg.errors import InputError
 from kg.facts import Article
-from kg.graph import Facts
+from kg.stores.sqlite_rows import Rows, rows_of
 
-Outcome = Facts | InputError | str  # a str is an extraction failure message
+Outcome = Rows | InputError | str  # a str is an extraction failure message
 _worker_known: Callable[[str], list[str]] | None = None
 
 
@@ -33,11 +34,9 @@ def _work(record: Article | InputError) -> Outcome:
         return record
     from kg.ingest import facts_for
     try:
-        facts = facts_for(record, _worker_known)
+        return rows_of(facts_for(record, _worker_known))  # the parent only writes them
     except Exception as exc:  # noqa: BLE001 - the article fails, the run goes on
         return f"{record.source or record.id}: extraction failed ({type(exc).__name__}: {exc})"
-    facts.article = None  # the parent puts its own copy back: the text need not travel twice
-    return facts
 
 
 IN_FLIGHT = 512  # records read ahead of the store: the pool would otherwise read all the input
@@ -62,8 +61,6 @@ def resolved_in_workers(records: Iterable[Article | InputError], store_path: str
             for outcome in pool.imap(_work, feed(), chunksize=16):
                 record = sent.popleft()  # imap yields in input order
                 slots.release()
-                if isinstance(outcome, Facts):
-                    outcome.article = record
                 yield record, outcome
         finally:
             stop.set()  # a caller that stops early (--strict) must not leave the feeder waiting

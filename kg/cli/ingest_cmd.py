@@ -10,10 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_errors
 from kg.errors import InputError
-from kg.ingest import ingest, read_inputs
 from kg.stores import open_store
 from loaders.detect import FORMATS
-from loaders.extract import extract as extract_article
+
+# kg.ingest and the extractors load inside the commands: every other command starts faster.
 
 app = typer.Typer()
 
@@ -39,6 +39,7 @@ def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
                workers: Annotated[int, typer.Option(min=1, max=64, help="Extract in this many processes.")] = 1
                ) -> None:
     """Read articles, extract facts with evidence, and store them."""
+    from kg.ingest import ingest
     fmt = _format(fmt)
     with open_store(store) as db, _progress() as bar:
         task = bar.add_task("ingest", total=None)
@@ -74,6 +75,8 @@ def extract_cmd(inputs: Inputs,
                 out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here.")] = None,
                 fmt: FormatOpt = None) -> None:
     """Print extracted facts as JSON Lines in the gold shape, without a store."""
+    from kg.ingest import read_inputs
+    from loaders.extract import extract as extract_article
     failed, fmt = 0, _format(fmt)
     sink = open(out_file, "w", encoding="utf-8") if out_file else None
     try:

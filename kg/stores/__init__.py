@@ -12,14 +12,16 @@ def store_location(explicit: str | None) -> str:
     return explicit or os.environ.get("KG_STORE") or DEFAULT_STORE
 
 
-def open_store(location: str | None = None, create: bool = True, **options) -> Store:
-    """Open `bolt://…`/`neo4j://…` on a Neo4j server, anything else as a SQLite file."""
+def open_store(location: str | None = None, create: bool = True, mapped: bool = False,
+               **options) -> Store:
+    """Open `bolt://…`/`neo4j://…` on a Neo4j server, anything else as a SQLite file
+    (`mapped`: memory-mapped reads, for point queries)."""
     location = store_location(location)
     if location.split("://")[0] in ("bolt", "neo4j", "bolt+s", "neo4j+s", "bolt+ssc", "neo4j+ssc"):
         from kg.stores.bolt import BoltStore  # the driver loads only when asked for
         return BoltStore(location, **options)
     from kg.stores.sqlite import SQLiteStore
-    return SQLiteStore(location, create=create)
+    return SQLiteStore(location, create=create, mapped=mapped)
 
 
 __all__ = ["Store", "open_store", "store_location", "DEFAULT_STORE"]

@@ -13,20 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.facts import Evidence
 from kg.graph import Edge, Facts, Node
 from kg.stores.base import Store, UpsertResult
-from kg.text import ascii_key, key
+from kg.stores.sqlite_rows import Rows, rows_of
+from kg.stores.sqlite_reads import SQLiteReads, _edge, _node
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT,
     meta TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
     props TEXT NOT NULL DEFAULT '{}');
-CREATE INDEX IF NOT EXISTS nodes_type ON nodes(type);
 CREATE TABLE IF NOT EXISTS aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT NULL,
     akey TEXT NOT NULL, PRIMARY KEY (node_id, alias));
-CREATE INDEX IF NOT EXISTS aliases_akey ON aliases(akey);
 -- substring search on diacritic-free aliases without scanning them all
 CREATE VIRTUAL TABLE IF NOT EXISTS aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
 CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
@@ -39,15 +37,14 @@ CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE TABLE IF NOT EXISTS edges (src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL,
     article_id TEXT NOT NULL, props TEXT NOT NULL, start INTEGER, end INTEGER, sentence TEXT,
     extractor TEXT, PRIMARY KEY (src, type, dst, article_id));
--- the primary key (src, type, …) serves lookups by source: no separate index to keep up
-DROP INDEX IF EXISTS edges_src;
-CREATE INDEX IF NOT EXISTS edges_dst ON edges(dst, type);
 CREATE INDEX IF NOT EXISTS edges_article ON edges(article_id);
 """
 
 
-class SQLiteStore(Store):
-    def __init__(self, path: str, create: bool = True):
+class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sqlite_reads
+    def __init__(self, path: str, create: bool = True, mapped: bool = False):
+        """`mapped`: read through a memory map (up to 2 GB), which halves heavy queries; off for
+        ingest and exports, whose resident memory would otherwise grow with the store."""
         self.location = path
         if not create and path != ":memory:" and not Path(path).exists():
             raise StoreError(f"store not found: {path} (run `kg ingest` first)")
@@ -57,6 +54,7 @@ class SQLiteStore(Store):
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: indexes of a large store stay hot
             self.db.executescript(SCHEMA)
+            self._prepare_reads(mapped)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
 
@@ -69,12 +67,13 @@ class SQLiteStore(Store):
         self.db.close()
 
     # -- writes ---------------------------------------------------------------------------
-    def upsert(self, facts: Facts) -> UpsertResult:
+    def upsert(self, facts: Facts | Rows) -> UpsertResult:
         return self.upsert_many([facts])[0]
 
-    def upsert_many(self, batch: Iterable[Facts]) -> list[UpsertResult]:
+    def upsert_many(self, batch: Iterable[Facts | Rows]) -> list[UpsertResult]:
+        """Facts, or the `Rows` that `rows_of` made of them (in a worker process)."""
         with self._writing():
-            return [self._upsert_one(facts) for facts in batch]
+            return [self._upsert_one(rows_of(facts)) for facts in batch]
 
     @contextmanager
     def _writing(self):
@@ -94,50 +93,36 @@ class SQLiteStore(Store):
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
-    def _upsert_one(self, facts: Facts) -> UpsertResult:
-        article = facts.article
-        row = self.db.execute("SELECT hash FROM articles WHERE id=?", (article.id,)).fetchone()
-        if row and row[0] == article.content_hash:
+    def _upsert_one(self, rows: Rows) -> UpsertResult:
+        row = self.db.execute("SELECT hash FROM articles WHERE id=?", (rows.article_id,)).fetchone()
+        if row and row[0] == rows.content_hash:
             return UpsertResult("unchanged")
         status = "new"
         if row:
-            self._retract(article.id)
+            self._retract(rows.article_id)
             status = "replaced"
-        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?)",
-                        (article.id, article.content_hash, article.published,
-                         json.dumps(article.meta(), ensure_ascii=False), article.text))
-        claims = list(facts.nodes.values())
-        changed = self._props_changed_by(claims)
-        self._insert_claims(article.id, claims)
-        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)",
-                            [_edge_row(edge) for edge in facts.edges.values()])
+        self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?)", rows.article)
+        changed = self._props_changed_by(rows.claimed_props)
+        # a node this article creates has only this claim: its props are the claim's
+        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
+                            rows.node_rows)
+        self.db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)", rows.claims)
+        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)", rows.aliases)
+        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)", rows.edges)
         self._refresh_props(changed)
-        return UpsertResult(status, len(facts.nodes), len(facts.edges))
+        return UpsertResult(status, len(rows.node_rows), len(rows.edges))
 
-    def _props_changed_by(self, claims: list) -> list[str]:
+    def _props_changed_by(self, claimed: list[tuple[str, dict]]) -> list[str]:
         """Ids of existing nodes whose merged properties a claim may change. A claim that
         repeats a node's current values cannot change them; skipping it keeps popular nodes
         (a province, 21-NQ/TW) from re-reading all their claims."""
-        ids = [c.node.id for c in claims]
         current = {}
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
+        for chunk in range(0, len(claimed), 500):
+            part = [node_id for node_id, _ in claimed[chunk:chunk + 500]]
             current.update(self.db.execute(
                 f"SELECT id, props FROM nodes WHERE id IN ({','.join('?' * len(part))})", part))
-        return [c.node.id for c in claims if c.node.id in current and c.node.props and
-                any(json.loads(current[c.node.id]).get(k) != v for k, v in c.node.props.items())]
-
-    def _insert_claims(self, article_id: str, claims: list) -> None:
-        props = [_json(c.node.props) for c in claims]
-        # a node this article creates has only this claim: its props are the claim's
-        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
-                            [(c.node.id, c.node.type, c.node.name, p) for c, p in zip(claims, props)])
-        self.db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
-                            [(c.node.id, article_id, p, c.evidence.start, c.evidence.end,
-                              c.evidence.sentence, c.evidence.extractor) for c, p in zip(claims, props)])
-        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)",
-                            [(c.node.id, alias, key(alias), ascii_key(alias))
-                             for c in claims for alias in {c.node.name, *c.aliases}])
+        return [node_id for node_id, props in claimed if node_id in current and
+                any(json.loads(current[node_id]).get(k) != v for k, v in props.items())]
 
     def _refresh_props(self, node_ids: list[str]) -> None:
         """A node's properties: per key, the first value its claims give, oldest article first."""
@@ -155,7 +140,7 @@ class SQLiteStore(Store):
         """Retract and store again in one transaction: a crash leaves the old or the new claims."""
         with self._writing():
             self._retract(facts.article.id)
-            return self._upsert_one(facts)
+            return self._upsert_one(rows_of(facts))
 
     def retract(self, article_id: str) -> bool:
         with self._writing():
@@ -178,24 +163,6 @@ class SQLiteStore(Store):
     def get(self, node_id: str) -> Node | None:
         row = self.db.execute("SELECT id, type, name, props FROM nodes WHERE id=?", (node_id,)).fetchone()
         return _node(row) if row else None
-
-    def find(self, text: str, node_type: str | None = None, limit: int = 50,
-             exact: bool = False) -> list[Node]:
-        folded, bare = key(text), ascii_key(text)
-        type_clause = "AND n.type=?" if node_type else ""
-        if exact:
-            match, pattern = "a.akey = ?", bare
-        elif len(bare) >= 3:  # trigram index: a quoted phrase is a substring match
-            match, pattern = "a.rowid IN (SELECT rowid FROM aliases_fts WHERE aliases_fts MATCH ?)", \
-                '"' + bare.replace('"', '""') + '"'
-        else:
-            match, pattern = "a.akey LIKE ? ESCAPE '\\'", f"%{_escape_like(bare)}%"
-        params = [folded, bare, pattern] + ([node_type] if node_type else []) + [limit]
-        rows = self.db.execute(
-            f"SELECT n.id, n.type, n.name, n.props, MIN(CASE WHEN a.fkey=? THEN 0 WHEN a.akey=? THEN 1 "
-            f"ELSE 2 END) AS rank FROM aliases a JOIN nodes n ON n.id=a.node_id "
-            f"WHERE {match} {type_clause} GROUP BY n.id ORDER BY rank, n.name LIMIT ?", params)
-        return [_node(r[:4]) for r in rows]
 
     def find_ids(self, prefix: str) -> list[str]:
         # A range on the primary key (not LIKE, which is case-insensitive and scans).
@@ -225,24 +192,6 @@ class SQLiteStore(Store):
                 [*part, edge_type])
             for r in rows:
                 found[r[0] if direction == "out" else r[2]].append((_edge(r[:9]), _node(r[9:])))
-        return found
-
-    def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
-        """Breadth-first, one query per level."""
-        near, far = ("src", "dst") if direction == "out" else ("dst", "src")
-        seen, frontier, found = {start}, [start], []
-        types = ",".join("?" * len(edge_types))
-        for _ in range(depth):
-            if not frontier:
-                break
-            rows = self.db.execute(
-                f"SELECT e.src, e.type, e.dst, e.article_id, e.props, e.start, e.end, e.sentence, e.extractor, "
-                f"n.id, n.type, n.name, n.props FROM edges e JOIN nodes n ON n.id=e.{far} "
-                f"WHERE e.{near} IN ({','.join('?' * len(frontier))}) AND e.type IN ({types}) "
-                f"ORDER BY e.article_id, n.id", [*frontier, *edge_types]).fetchall()
-            found += [(_edge(r[:9]), _node(r[9:])) for r in rows]
-            frontier = sorted({r[9] for r in rows} - seen)
-            seen.update(frontier)
         return found
 
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]:
@@ -290,26 +239,3 @@ def _write_error(location: str, exc: sqlite3.OperationalError) -> StoreError:
         return StoreError(f"store {location} is busy: another process is writing to it "
                           f"(waited {busy_timeout():g} s; try again, or raise KG_BUSY_TIMEOUT)")
     return StoreError(f"store {location} is unwritable: {exc}")
-
-
-def _json(props: dict) -> str:
-    return json.dumps(props, ensure_ascii=False) if props else "{}"  # most claims have none
-
-
-def _edge_row(edge: Edge) -> tuple:
-    ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
-    return (edge.src, edge.type, edge.dst, edge.article_id, _json(edge.props),
-            ev.start, ev.end, ev.sentence, ev.extractor)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _node(row) -> Node:
-    return Node(row[0], row[1], row[2], json.loads(row[3]))
-
-
-def _edge(row) -> Edge:
-    evidence = Evidence(row[3], row[5], row[6], row[7], row[8]) if row[8] else None
-    return Edge(row[0], row[1], row[2], json.loads(row[4]), row[3], evidence)

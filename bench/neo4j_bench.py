@@ -6,7 +6,8 @@
 Prints a JSON report: ingest and push rates (nodes, claims, relationships per second; the first
 push meets a cold server, `neo4j_push_warm` repeats it into the emptied database) and p50/p95
 in-process latency of chaired, who_chaired, person, doc, lineage and search on both stores.
-Not a test: numbers depend on the machine.
+Not a test: numbers depend on the machine. For Neo4j on the very stores bench/run.py ingests
+(bulk-imported, same queries and sampled arguments), see bench/peers.py (`bench/run.py --peers`).
 """
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import subprocess
 import threading
 from pathlib import Path
 
@@ -16,14 +18,16 @@ from typer.testing import CliRunner
 from bench.neo4j_bench import write_corpus
 from kg.cli.app import app
 from kg.errors import StoreError
-from kg.export.neo4j import ARRAY_DELIMITER, cypher_literal, cypher_string
+from kg.export.neo4j import ARRAY_DELIMITER, cypher_literal, cypher_string, import_args, import_files
 from kg.ingest import ingest
 from kg.model import schema
 from kg.push import push
 from kg.stores.sqlite import SQLiteStore
 from tests import neo4j_server
 from tests.conftest import EXAMPLES
-from tests.neo4j_server import PASSWORD, NeoServer, free_port
+from tests.neo4j_server import PASSWORD, ROOT, NeoServer, free_port
+
+ADMIN = ROOT / "tests" / "neo4j" / "admin"
 
 runner = CliRunner()
 ENV = {"KG_NEO4J_USER": "neo4j", "KG_NEO4J_PASSWORD": PASSWORD, "KG_NEO4J_DATABASE": None}
@@ -76,6 +80,33 @@ def test_push_copies_the_store_and_reruns_change_nothing(source, empty_neo4j):
         again = push(source, bolt)
         assert (again["skipped"], again["new"]) == (4, 0)
         assert_same_graph(bolt, source)
+
+
+def test_push_replaces_changed_articles_and_keeps_what_other_articles_claim(source, empty_neo4j, tmp_path):
+    original = EXAMPLES / "hau-giang-2022-03-18.txt"
+    text = original.read_text(encoding="utf-8")
+    foreign = tmp_path / "foreign" / "not-in-the-source.txt"  # the same nodes, claimed by another article
+    foreign.parent.mkdir()
+    foreign.write_text(text, encoding="utf-8")
+    changed = tmp_path / "changed" / original.name  # the same article id, one attendee fewer
+    changed.parent.mkdir()
+    changed.write_text(re.sub(r"Cùng dự có[^.]*\.", "", text, count=1), encoding="utf-8")
+    assert changed.read_text(encoding="utf-8") != text
+    edited = SQLiteStore(str(tmp_path / "edited.db"))
+    ingest(edited, [str(EXAMPLES)])
+    assert ingest(edited, [str(changed)]).replaced == 1
+    expected = SQLiteStore(str(tmp_path / "expected.db"))
+    for path in (EXAMPLES, changed, foreign):
+        ingest(expected, [str(path)])
+    with _bolt(empty_neo4j) as bolt:
+        ingest(bolt, [str(foreign)])
+        assert push(source, bolt)["new"] == 4
+        again = push(edited, bolt, batch=2)
+        assert (again["replaced"], again["skipped"], again["new"]) == (1, 3, 0)
+        assert_same_graph(bolt, expected)
+        assert bolt.find("hau giang") == expected.find("hau giang")
+    edited.close()
+    expected.close()
 
 
 def test_push_command(source, empty_neo4j):
@@ -229,6 +260,33 @@ def test_neo4j_csv_files_headers_and_rows(source, tmp_path):
     assert "neo4j-admin database import full" in (out / "README.md").read_text(encoding="utf-8")
     assert (out / "constraints.cypher").read_text(encoding="utf-8").count("CREATE CONSTRAINT") == \
         len(schema().nodes) + 2
+
+
+def test_neo4j_csv_imports_into_the_same_graph(source, tmp_path):
+    """neo4j-admin (tests/neo4j/admin) loads the CSVs offline; the server then holds the store."""
+    neo4j_server.require_java()
+    out = tmp_path / "csv"
+    result = runner.invoke(app, ["export", "--format", "neo4j-csv", "--out", str(out), "--store", source.location])
+    assert result.exit_code == 0, result.stderr
+    nodes, rels = import_files(out)
+    home = tmp_path / "imported"
+    log = tmp_path / "import.log"
+    with open(log, "w") as fh:
+        done = subprocess.run([str(ADMIN), str(home), *import_args(nodes, rels, "neo4j")], cwd=out,
+                              stdin=subprocess.DEVNULL, stdout=fh, stderr=fh)
+    assert done.returncode == 0, log.read_text(errors="replace")[-2000:]
+    server = NeoServer(home).start()
+    try:
+        with _bolt(server.uri) as bolt:  # opening it creates the constraints and indexes
+            assert_same_graph(bolt, source)
+            article_id = next(source.iter_nodes("Article")).id.split(":", 1)[1]
+            assert bolt.article(article_id) == source.article(article_id)
+            assert bolt.find("hau giang") == source.find("hau giang")
+            assert push(source, bolt)["skipped"] == 4  # an imported graph is a pushed graph
+            dates = bolt.driver.execute_query("MATCH (m:Meeting) WHERE m.date IS NOT NULL RETURN m.date AS d")
+            assert dates.records and all(type(r["d"]).__name__ == "Date" for r in dates.records)
+    finally:
+        server.stop()
 
 
 # -- an interrupted push ----------------------------------------------------------------------

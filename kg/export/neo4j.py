@@ -8,11 +8,10 @@ They read the embedded (SQLite) store, which keeps claims and aliases per articl
 """
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import StoreError
@@ -203,21 +202,27 @@ def _column(name: str, values: list) -> tuple[str, str]:
 
 
 def _cell(value) -> str:
+    """One CSV field. Text is always quoted, so that `""` (an empty string) and an empty field
+    (no value: the property is absent) stay apart, as neo4j-admin reads them."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, list):
-        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, " ") for v in value)
-    return str(value)
+        value = ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, " ") for v in value)
+    return '"' + str(value).replace('"', '""') + '"'
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list]) -> int:
+def _write_csv(path: Path, header: list[str], rows: Iterable[list]) -> int:
+    count = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([_cell(v) for v in row] for row in rows)
-    return len(rows)
+        fh.write(",".join(header) + "\n")  # names and types only: nothing to quote
+        for row in rows:
+            fh.write(",".join(_cell(v) for v in row) + "\n")
+            count += 1
+    return count
 
 
 def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
@@ -227,7 +232,7 @@ def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
     node_files, rel_files, rows = [], [], {}
     fixed = [("id", f"id:ID({ARTICLE_LABEL})"), ("label", ":LABEL"), ("hash", "hash"), ("published", "published"),
              ("published_date", "published_date:date"), ("meta", "meta"), ("text", "text")]
-    articles = [{**a, "label": ARTICLE_LABEL} for a in _articles(db)]
+    articles = ({**a, "label": ARTICLE_LABEL} for a in _articles(db))
     rows["articles.csv"] = _table(out_dir / "articles.csv", fixed, articles)
     node_files.append("articles.csv")
     for node_type in _node_types(db):
@@ -242,12 +247,12 @@ def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
         node_files.append(name)
     evidence = [("props", "props"), ("start", "start:long"), ("end", "end:long"), ("sentence", "sentence"),
                 ("extractor", "extractor")]
-    claims = [{"s": c["a"], "d": c["n"], "t": CLAIMS, **c["p"]} for c in _claims(db)]
+    claims = ({"s": c["a"], "d": c["n"], "t": CLAIMS, **c["p"]} for c in _claims(db))  # streamed: millions
     rows[f"rels_{CLAIMS}.csv"] = _table(out_dir / f"rels_{CLAIMS}.csv", [
         ("s", f":START_ID({ARTICLE_LABEL})"), ("d", f":END_ID({NODE_LABEL})"), ("t", ":TYPE"), *evidence], claims)
     rel_files.append(f"rels_{CLAIMS}.csv")
     for rel in _edge_types(db):
-        edges = [{"s": e["s"], "d": e["d"], "t": rel, **e["p"]} for e in _edges(db, rel)]
+        edges = ({"s": e["s"], "d": e["d"], "t": rel, **e["p"]} for e in _edges(db, rel))
         name = f"rels_{rel}.csv"
         rows[name] = _table(out_dir / name, [("s", f":START_ID({NODE_LABEL})"), ("d", f":END_ID({NODE_LABEL})"),
                                              ("t", ":TYPE"), ("article_id", "article_id"), *evidence], edges)
@@ -256,14 +261,27 @@ def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
     return {"files": len(rows), "rows": sum(rows.values()), **_counts(store)}
 
 
-def _table(path: Path, columns: list[tuple[str, str]], records: list[dict]) -> int:
-    return _write_csv(path, [header for _, header in columns], [[r.get(k) for k, _ in columns] for r in records])
+def _table(path: Path, columns: list[tuple[str, str]], records: Iterable[dict]) -> int:
+    return _write_csv(path, [header for _, header in columns], ([r.get(k) for k, _ in columns] for r in records))
+
+
+def import_args(node_files: list[str], rel_files: list[str], database: str) -> list[str]:
+    """`neo4j-admin` arguments loading these files into `database` (which comes first: after the
+    file options it would be taken for one more relationships file)."""
+    return (["database", "import", "full", database, "--overwrite-destination", "--multiline-fields=true",
+             "--array-delimiter=U+001F"] + [f"--nodes={f}" for f in node_files]
+            + [f"--relationships={f}" for f in rel_files])
+
+
+def import_files(out_dir: Path) -> tuple[list[str], list[str]]:
+    """(node files, relationship files) of a `write_csv` directory."""
+    names = sorted(p.name for p in Path(out_dir).glob("*.csv"))
+    return ([n for n in names if n == "articles.csv" or n.startswith("nodes_")],
+            [n for n in names if n.startswith("rels_")])
 
 
 def import_command(node_files: list[str], rel_files: list[str], database: str = '"$DATABASE"') -> str:
-    args = " ".join([f"--nodes={f}" for f in node_files] + [f"--relationships={f}" for f in rel_files])
-    return ("neo4j-admin database import full --overwrite-destination --multiline-fields=true "
-            f"--array-delimiter=U+001F {args} {database}")
+    return " ".join(["neo4j-admin", *import_args(node_files, rel_files, database)])
 
 
 def _write_scripts(out_dir: Path, node_files: list[str], rel_files: list[str]) -> None:

@@ -31,12 +31,11 @@ from functools import wraps
 
 from kg.errors import StoreError
 from kg.graph import Edge, Facts, Node
-from kg.model import schema
-from kg.stores.base import Store, UpsertResult
-from kg.stores.neo4j_layout import (ARTICLE_LABEL, CLAIMS, NODE_LABEL, RESERVED, article_row, claim_row,
-                                     edge_from_row, edge_row, edge_types, label, native_date, node_from_row,
-                                     rel_type, schema_statements)
-from kg.text import ascii_key, key
+from kg.stores.base import Store, UpsertResult, cap_neighbours, find_key
+from kg.stores.neo4j_layout import (ARTICLE_LABEL, CLAIMS, NODE_LABEL, article_row, claim_row, edge_from_row,
+                                     edge_row, edge_types, label, native_props, node_from_row, rel_type,
+                                     schema_statements)
+from kg.text import ascii_key
 
 def _wrap_errors(method):
     """Driver failures during reads and writes become one-line StoreErrors."""
@@ -245,19 +244,7 @@ class BoltStore(Store):
 
     @staticmethod
     def _native_props(node_type: str, props: dict) -> dict:
-        spec = schema().nodes.get(node_type)
-        out = {}
-        if spec is None:
-            return out
-        for name, prop in spec.properties.items():
-            value = props.get(name)
-            if name in RESERVED or value is None:
-                continue
-            if prop.type == "date":
-                out[name] = native_date(value) or value
-            elif isinstance(value, (str, int, float, bool)):
-                out[name] = value
-        return out
+        return native_props(node_type, props)
 
     @_wrap_errors
     def retract(self, article_id: str) -> bool:
@@ -291,18 +278,25 @@ class BoltStore(Store):
                           f"RETURN n.id, n.type, n.name, n.props", id=node_id)
         return node_from_row(rows[0]) if rows else None
 
-    @_wrap_errors
     def find(self, text: str, node_type: str | None = None, limit: int = 50,
              exact: bool = False) -> list[Node]:
-        folded, bare = key(text), ascii_key(text)
+        return self._find_all(text, node_type, exact)[:max(limit, 0)]
+
+    def find_page(self, text: str, node_type: str | None = None, limit: int = 50,
+                  offset: int = 0) -> tuple[list[Node], int | None]:
+        found = self._find_all(text, node_type, False)  # every match is read anyway: count them
+        return found[offset:offset + max(limit, 0)], len(found)
+
+    @_wrap_errors
+    def _find_all(self, text: str, node_type: str | None, exact: bool) -> list[Node]:
+        """Every match, in `find_key` order then id (as the SQLite store orders them)."""
+        bare = ascii_key(text)
         match = "$bare IN n.aliases_a" if exact else "any(x IN n.aliases_a WHERE x CONTAINS $bare)"
         rows = self._read(
             f"MATCH (n:{NODE_LABEL}) WHERE ($type IS NULL OR n.type = $type) AND {match} "
-            f"RETURN n.id, n.type, n.name, n.props, "
-            f"  CASE WHEN $folded IN n.aliases_f THEN 0 WHEN $bare IN n.aliases_a THEN 1 ELSE 2 END AS rank",
-            type=node_type, bare=bare, folded=folded)
-        rows.sort(key=lambda r: (r[4], r[2], r[0]))
-        return [node_from_row(r[:4]) for r in rows[:max(limit, 0)]]
+            f"RETURN n.id, n.type, n.name, n.props, n.aliases_f, n.aliases_a", type=node_type, bare=bare)
+        ranked = sorted((find_key(r[4], r[5], text), r[0], r) for r in rows)
+        return [node_from_row(r[:4]) for _, _, r in ranked]
 
     @_wrap_errors
     def find_ids(self, prefix: str) -> list[str]:
@@ -337,6 +331,21 @@ class BoltStore(Store):
         return found
 
     @_wrap_errors
+    def neighbours_capped(self, node_ids: list[str], edge_types: list[str], direction: str,
+                          limit: int | None = None) -> dict[str, tuple[list[tuple[Edge, Node]], int]]:
+        """One round trip for all the nodes and types; cut here, as the Store default does."""
+        pattern = "(n)-[e]->(m)" if direction == "out" else "(m)-[e]->(n)"
+        rows = self._read(
+            f"MATCH (n:{NODE_LABEL}) WHERE n.id IN $ids MATCH {pattern} WHERE type(e) IN $types "
+            f"RETURN n.id, startNode(e).id, type(e), endNode(e).id, e.article_id, e.props, e.start, e.end, "
+            f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props",
+            ids=list(node_ids), types=[rel_type(t) for t in edge_types])
+        claims: dict[str, list] = {node_id: [] for node_id in node_ids}
+        for r in rows:
+            claims[r[0]].append((edge_from_row(r[1:10]), node_from_row(r[10:])))
+        return {node_id: cap_neighbours(found, limit) for node_id, found in claims.items()}
+
+    @_wrap_errors
     def walk(self, start: str, edge_types: list[str], direction: str, depth: int):
         """Two round trips: the nodes a bounded variable-length path reaches, then every
         claim of those types among them (the caller bounds depth exactly)."""
@@ -351,8 +360,9 @@ class BoltStore(Store):
             f"MATCH ({near}:{NODE_LABEL})-[e]->({far}:{NODE_LABEL}) WHERE n.id IN $ids AND type(e) IN $types "
             f"RETURN startNode(e).id, type(e), endNode(e).id, e.article_id, e.props, e.start, e.end, "
             f"  e.sentence, e.extractor, m.id, m.type, m.name, m.props", ids=ids, types=types)
-        rows.sort(key=lambda r: (r[3], r[9]))
-        return [(edge_from_row(r[:9]), node_from_row(r[9:])) for r in rows]
+        found = [(edge_from_row(r[:9]), node_from_row(r[9:])) for r in rows]
+        # the SQLite store's order: article, far node, then the edge itself
+        return sorted(found, key=lambda p: (p[0].article_id, p[1].id, p[0].src, p[0].type, p[0].dst))
 
     @_wrap_errors
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]:

@@ -91,6 +91,29 @@ def edge_row(edge: Edge) -> dict:
                     "start": ev.start, "end": ev.end, "sentence": ev.sentence, "extractor": ev.extractor}}
 
 
+def native_props(node_type: str, props: dict) -> dict:
+    """Schema-declared properties copied as native values (full ISO dates as `DATE`)."""
+    spec = schema().nodes.get(node_type)
+    out = {}
+    if spec is None:
+        return out
+    for name, prop in spec.properties.items():
+        value = props.get(name)
+        if name in RESERVED or value is None:
+            continue
+        if prop.type == "date":
+            out[name] = native_date(value) or value
+        elif isinstance(value, (str, int, float, bool)):
+            out[name] = value
+    return out
+
+
+def node_map(node_id: str, node_type: str, name: str, props: str, aliases: list[str]) -> dict:
+    """Every property of a `KgNode`: `props` is the merged JSON text, `aliases` all its names."""
+    aliases = list(dict.fromkeys([name, *aliases]))
+    return {**native_props(node_type, json.loads(props)), "id": node_id, "type": node_type, "name": name,
+            "props": props, "aliases": aliases, "aliases_f": list(dict.fromkeys(key(a) for a in aliases)),
+            "aliases_a": list(dict.fromkeys(ascii_key(a) for a in aliases))}
 
 
 def node_from_row(row) -> Node:

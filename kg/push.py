@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from kg.errors import StoreError
 from kg.stores.base import Store
-from kg.stores.bolt import _wrap_errors
+from kg.stores.bolt_reads import _wrap_errors
 from kg.stores.neo4j_layout import ARTICLE_LABEL, CLAIMS, NODE_LABEL, label, native_date, node_map, rel_type
 
 BATCH = 1000  # articles per transaction

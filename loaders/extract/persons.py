@@ -20,34 +20,11 @@ from kg.facts import Article, PersonMention
 from kg.gazetteer import is_place_name
 from kg.text import fold_tones, key
 from kg.vocab import expand, keyset
-from loaders.extract.spans import WORD, Sentence, evidence, is_title_word, sentences, word_alternation
+from loaders.extract.posts import honorific_tail, post_span, posts_after, posts_before
+from loaders.extract.spans import WORD, Sentence, evidence, is_title_word, sentences
 
 EXTRACTOR = "persons.grammar"
-_SEP = re.compile(r"\s*[,;:]\s*|\s+[-–—]\s*|\s*[-–—]\s+")
-_STOP = re.compile(
-    r"(?<!\w)(?:cùng|đồng chủ trì|chủ trì|chủ tọa|điều hành|phát biểu|khẳng định|cho biết|nhấn mạnh|"
-    r"yêu cầu|đề nghị|kết luận|(?<![Bb]an )chỉ đạo|tham dự|tham gia|đương nhiệm|làm(?= )|dự|đến dự|đã|được|đang|sẽ|vừa|làm việc|trao|tặng|"
-    r"thăm|tiếp|báo cáo|khai mạc|bế mạc|nêu|đánh giá|ghi nhận|thay mặt|tại|trong|với|về|vào|khi|"
-    r"để|là|có|cũng|nhận|ký|gửi|tới|đến|trình bày|biểu dương|lưu ý|chúc mừng|quán triệt|[Kk]hóa|thay|đối với|"
-    r"nhiệm kỳ|giai đoạn|lần thứ|từ năm|năm \d|thông tin|giới thiệu|trả lời|chia sẻ|tái đắc cử|"
-    r"đắc cử|trúng cử|giữ chức|thôi|nghỉ|và(?= \d)|nhấn|mong|tin tưởng|hoan nghênh|cảm ơn|nói|và(?= [a-zà-ỹđ])|"
-    r"cùng các|các|những|của|người|đại diện)(?!\w)|\(")
-_OFFICE_VERB = re.compile(r"(?<!\w)(?:giữ chức(?: vụ)?|chức danh|chức vụ|bầu làm|làm|đắc cử)\s+")
-_OFFICE_AFTER = re.compile(
-    r"(?<!\w)(?:thôi giữ chức(?: vụ| danh)?|giữ chức(?: vụ| danh)?|giữ các chức vụ|chức danh|chức vụ|bầu làm|"
-    r"làm|đắc cử|nhận nhiệm vụ|đảm nhận|đảm nhiệm|kiêm nhiệm|kiêm)\s+")
-# Verbs whose object is someone else: a post after them is not the subject's.
-_OBJECT_VERB = re.compile(
-    r"(?<!\w)(?:trao|tặng|ký|công bố|chúc mừng|giới thiệu|quyết định|cho|đối với|thay|với|bổ nhiệm|"
-    r"điều động ông|chỉ định ông|bầu ông|mời|đề nghị|gặp|tiếp)(?!\w)")
-_TERM_TAIL = re.compile(r"[\s,]*(?:[Kk]hóa|nhiệm kỳ)\s+[\w\s\-–()]{1,30}")
-_AD_HOC = re.compile(r"(?i)(?:phó )?trưởng đoàn(?!\s+(?:đại biểu|ĐBQH|Quốc hội))")
 _DASHED_NAMES = re.compile(r"Rịa\s?[-–]\s?Vũng|Lao động\s?[-–]\s?Thương binh")
-
-
-@lru_cache(maxsize=1)
-def _post_head() -> re.Pattern:
-    return re.compile(rf"(?i)(?<![^\W\d_])(?<!\.)(?:nguyên |quyền )?(?:{word_alternation('post_heads.txt')})(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -56,11 +33,6 @@ def _surname_word() -> re.Pattern:
     Case-sensitive literals let the regex engine skip ahead; `(?i)` would make it crawl."""
     names = sorted(keyset("surnames.txt"), key=len, reverse=True)
     return re.compile(r"(?:" + "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + r")(?![^\W\d_])")
-
-
-@lru_cache(maxsize=1)
-def _honorific_tail() -> re.Pattern:
-    return re.compile(rf"(?:^|\s)(?:các |những )?(?:{word_alternation('honorifics.txt')})\.?\s*$")
 
 
 @dataclass
@@ -101,15 +73,15 @@ def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
     names = list(_find_names(text, sentence))
     for i, name in enumerate(names):
         lower = names[i - 1].end if i else sentence.start
-        pre = _posts_before(text, lower, name.start, has_previous=i > 0)
+        pre = posts_before(text, lower, name.start, has_previous=i > 0)
         name.posts.extend(pre)
-        name.cue = name.cue or bool(pre) or _honorific_tail().search(text[lower:name.start]) is not None
+        name.cue = name.cue or bool(pre) or honorific_tail().search(text[lower:name.start]) is not None
     for i, name in enumerate(names):
         upper = sentence.end
         if i + 1 < len(names):
             nxt = names[i + 1]
             upper = min([nxt.start] + [s for s, _ in nxt.posts])
-        name.posts.extend(_posts_after(text, name.end, upper))
+        name.posts.extend(posts_after(text, name.end, upper))
     _group_titles(text, sentence, names)
     return names
 
@@ -168,145 +140,10 @@ def _bad_context(text: str, start: int, end: int) -> bool:
     return text[end:end + 1] == "/"  # photo credits: "Hồng Đạt/TTXVN"
 
 
-def _segments(text: str, lower: int, upper: int) -> list[tuple[int, int, str]]:
-    """(start, end, separator-after) pieces of text[lower:upper]."""
-    out, pos = [], lower
-    for match in _SEP.finditer(text, lower, upper):
-        out.append((pos, match.start(), match.group(0).strip() or " "))
-        pos = match.end()
-    out.append((pos, upper, ""))
-    return [s for s in out if s[1] > s[0] or s[2]]
-
-
-def _post_span(text: str, start: int, end: int, anywhere: bool) -> tuple[int, int] | None:
-    """The post inside text[start:end]: it opens with a post head, stops at a verb."""
-    segment = text[start:end]
-    head = _post_head().search(segment)
-    if not head or (head.start() and not anywhere and segment[:head.start()].strip()):
-        return None
-    stop = _STOP.search(segment, head.end())
-    post_end = start + (stop.start() if stop else len(segment))
-    post_start = start + head.start()
-    while post_end > post_start and not text[post_end - 1].isalnum():
-        post_end -= 1
-    if _AD_HOC.match(text, post_start, post_end):
-        return None  # the head of a working delegation is a role, not a post
-    return (post_start, post_end) if post_end - post_start > 2 else None
-
-
-def _posts_after(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
-    posts = []
-    paren = re.match(r"\s*\(([^()]{2,160})\)", text[lower:upper])
-    if paren:  # "A (Chủ tịch UBND tỉnh)", "A (sinh năm 1959), Ủy viên …"
-        inner = lower + paren.start(1)
-        posts += _chain(text, inner, lower + paren.end(1))
-        lower += paren.end()
-    posts += _posts_after_plain(text, lower, upper)
-    return posts + _office_posts(text, posts[-1][1] if posts else lower, upper, posts)
-
-
-def _chain(text: str, lower: int, upper: int, first_glued: bool = True) -> list[tuple[int, int]]:
-    """A comma chain of posts in text[lower:upper] that opens right at lower."""
-    posts = []
-    for start, end, sep in _segments(text, lower, upper):
-        span = _post_span(text, start, end, anywhere=False)
-        if not span:
-            if posts or text[start:end].strip():
-                break
-            continue
-        posts.append(span)
-        if span[1] < end - 1 or sep in (";", ":", ""):
-            break
-    return posts
-
-
-def _office_posts(text: str, lower: int, upper: int, posts: list) -> list[tuple[int, int]]:
-    """`A, Ủy viên TW Đảng, thôi giữ chức Bí thư Tỉnh ủy … để giữ chức vụ Phó Trưởng ban …`:
-    posts after verbs of office in the rest of A's clause."""
-    clause = re.search(r";|\.\s|$", text[lower:upper])
-    end = lower + clause.start()
-    out = []
-    for verb in _OFFICE_AFTER.finditer(text, lower, end):
-        between = text[lower:verb.start()]
-        if _OBJECT_VERB.search(between):
-            break
-        span = _post_span(text, verb.end(), end, anywhere=False)
-        if span and not any(s < span[1] and span[0] < e for s, e in posts + out):
-            out.append(span)
-    return out
-
-
-def _posts_after_plain(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
-    posts = []
-    office = _OFFICE_VERB.search(text, lower, upper)
-    if office and not _SEP.search(text, lower, office.start()):
-        span = _post_span(text, office.end(), upper, anywhere=False)
-        return [span] if span else []
-    for i, (start, end, sep) in enumerate(_segments(text, lower, upper)):
-        if i == 0 and text[start:end].strip():
-            return []  # words glued to the name ("… Thành phát biểu") are no post chain
-        if i == 0:
-            continue
-        span = _post_span(text, start, end, anywhere=False)
-        if not span:
-            break
-        posts.append(span)
-        if span[1] < end - 1 or sep in (";", ":", ""):
-            break
-    return posts
-
-
-def _posts_before(text: str, lower: int, upper: int, has_previous: bool) -> list[tuple[int, int]]:
-    pieces = _segments(text, lower, upper)
-    if not pieces:
-        return []
-    if _honorific_tail().search(text[lower:upper]):
-        return [] if has_previous else _apposition(text, pieces)
-    last_start, last_end, last_sep = pieces[-1]
-    dashed = False
-    if last_sep in (";", ":"):
-        return []  # "A, Bí thư …; B, …": the post before the semicolon is A's
-    if last_sep and last_sep in "-–—":
-        dashed = True
-    elif last_end - last_start == 0 and len(pieces) > 1 and pieces[-2][2] in "-–—":
-        pieces, dashed = pieces[:-1], True
-    elif not text[last_start:last_end].strip():
-        return []
-    posts = []
-    for i in range(len(pieces) - 1, -1, -1):
-        start, end, sep = pieces[i]
-        if i < len(pieces) - 1 and sep not in (",", "-", "–", "—"):
-            break
-        if ")" in text[start:end]:
-            break  # "A (Chủ tịch …), B": the parenthesised post is A's
-        span = _post_span(text, start, end, anywhere=True)
-        if not span or span[1] < end - 1 and not _TERM_TAIL.fullmatch(text, span[1], end):
-            break
-        posts.insert(0, span)
-        if span[0] > start:
-            break
-    else:
-        if has_previous and not dashed:
-            posts = posts[-1:]  # "A, Bí thư …, Chủ tịch … B": only the glued title is B's
-    return posts
-
-
 _GROUP_IS = re.compile(r"(?:^|(?<=[\s,:]))(?:[Hh]ai|[Bb]a|[Bb]ốn|[Cc]ác|[Nn]hững) ([^:;.,()]{3,60}?) (?:là|gồm(?: có)?)(?: các)? ")
 _LIST_GAP = re.compile(r"[\s,]*(?:và\s+)?(?:(?:ông|bà|đồng chí)\s+)?")
 _ASSIGNED = re.compile(
     r"(?<!\w)(?:giao|miễn nhiệm|bổ nhiệm|cử|phê chuẩn|công nhận)\s+(?:(?:chức vụ|chức danh|chức)\s+)?")
-
-
-def _apposition(text: str, pieces) -> list[tuple[int, int]]:
-    """`…, Bí thư Thành ủy nhiệm kỳ 2020-2025, đồng chí A, …`: the post set off by commas
-    right before the honorific is A's (only when no other name precedes in the sentence)."""
-    if len(pieces) < 2 or pieces[-2][2] != ",":
-        return []
-    start, end, _ = pieces[-2]
-    span = _post_span(text, start, end, anywhere=False)
-    if span and (span[1] >= end - 1 or _TERM_TAIL.fullmatch(text, span[1], end)):
-        return [span]
-    return []
 
 
 def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
@@ -314,7 +151,7 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
     so do `Hai Phó Bí thư là ông A và ông B`, `các phó bí thư gồm A (…), B (…)`; and
     `miễn nhiệm chức vụ Chủ tịch UBND tỉnh đối với ông A` gives A that post."""
     for match in _GROUP_IS.finditer(text, sentence.start, sentence.end):
-        span = _post_span(text, match.start(1), match.end(1), anywhere=False)
+        span = post_span(text, match.start(1), match.end(1), anywhere=False)
         if not span or span[1] < match.end(1) - 1:
             continue
         pos = match.end()
@@ -335,13 +172,13 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
         window_start = max(sentence.start, name.start - 200)
         verbs = list(_ASSIGNED.finditer(text, window_start, name.start))
         if verbs:
-            span = _post_span(text, verbs[-1].end(), name.start, anywhere=False)
+            span = post_span(text, verbs[-1].end(), name.start, anywhere=False)
             if span:
                 name.posts.append(span)
                 name.cue = True
     for match in re.finditer(r"(?:các|những) ([^:;.]{3,80}?):", text[sentence.start:sentence.end]):
         head_start = sentence.start + match.start(1)
-        span = _post_span(text, head_start, sentence.start + match.end(1), anywhere=False)
+        span = post_span(text, head_start, sentence.start + match.end(1), anywhere=False)
         if not span:
             continue
         for name in names:

@@ -19,7 +19,7 @@ def stats(store: Store) -> dict:
     return store.counts()
 
 
-def path(store: Store, source: str, target: str, max_nodes: int = 200_000) -> dict:
+def path(store: Store, source: str, target: str) -> dict:
     """`kg path`: the shortest chain of relations between two entities, each hop with evidence.
 
     Articles are left out of the graph walked: "both mentioned in one article" is not a relation.

@@ -79,7 +79,7 @@ def _post_internal(text: str, match: re.Match) -> bool:
 
 
 class _Bounds:
-    """`_sentence_at` for many positions of one text, by bisection (inputs can be huge)."""
+    """The sentence around each of many positions of one text, by bisection (inputs can be huge)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -96,9 +96,3 @@ class _Bounds:
         end = min(ends) if ends else len(self.text)
         start, end = max(start, pos - 2000), min(end, pos + 2000)  # bounded evidence on huge lines
         return Sentence(start, end, self.text[start:end])
-
-
-def _sentence_at(text: str, pos: int) -> Sentence:
-    start = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
-    end = min([i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0] or [len(text)])
-    return Sentence(start, end, text[start:end])

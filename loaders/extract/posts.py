@@ -77,7 +77,7 @@ def posts_after(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
     return posts + _office_posts(text, posts[-1][1] if posts else lower, upper, posts)
 
 
-def _chain(text: str, lower: int, upper: int, first_glued: bool = True) -> list[tuple[int, int]]:
+def _chain(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
     """A comma chain of posts in text[lower:upper] that opens right at lower."""
     posts = []
     for start, end, sep in _segments(text, lower, upper):

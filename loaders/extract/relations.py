@@ -119,20 +119,6 @@ def _clauses(text: str, sentence: Sentence):
     yield pos, sentence.end
 
 
-def _docs_between(documents, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """(start, end, id) of every occurrence of a known document number in text[start:end]."""
-    out = []
-    for doc in documents:
-        pattern = _occurrence_pattern(doc.id)
-        out += [(m.start(), m.end(), doc.id) for m in pattern.finditer(text, start, end)]
-    return sorted(out)
-
-
-def _occurrence_pattern(number: str) -> re.Pattern:
-    body = r"\s?".join(re.escape(c) for c in number if not c.isspace())
-    return re.compile(rf"(?i)(?<![\w/]){body}(?![\w/])")
-
-
 def _own_document(text: str, documents) -> str | None:
     """The page's own document: the number of its `Số:` header."""
     ids = {d.id for d in documents}

@@ -59,3 +59,46 @@ def ascii_key(text: str) -> str:
 def slug(text: str) -> str:
     """Readable, IRI-safe slug: `20-CT/TU` → `20-ct-tu`, `Hậu Giang` → `hau-giang`."""
     return re.sub(r"[^a-z0-9]+", "-", ascii_key(text)).strip("-") or "x"
+
+
+
+
+# Invisible format characters (soft hyphen, zero-width space/joiners, bidi marks, overrides
+# and isolates, word joiner, BOM) cut a name or a number where a reader sees none.
+_FORMAT = "\u00ad\u180e\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+_FORMAT_RUN = re.compile(f"[{_FORMAT}]+")
+# One character for one: odd spaces become spaces, full-width forms ASCII.
+_ONE_FOR_ONE = {**{c: " " for c in [0xA0, 0x1680, 0x202F, 0x205F, 0x3000, *range(0x2000, 0x200B)]},
+                **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
+_WIDE = "\u00a0\u1680\u202f\u205f\u3000\u2000-\u200a\uff01-\uff5e"
+_LOOKALIKE_SCRIPTS = "\u0370-\u03ff\u0400-\u04ff"
+# In the shape of a document number (33-CT/TU): a dash between a digit and a letter, and
+# Cyrillic or Greek look-alikes of the Latin capitals inside a run that holds a digit.
+_CODE_DASH = re.compile(r"(?<=\d)[\u2010-\u2015\u2212](?=[^\W\d_])")
+_CODE_TOKEN = re.compile(r"\S*\d\S*")
+_CONFUSABLE = str.maketrans("АВСЕНКМОРТХУаеорсухІіЈΑΒΕΗΙΚΜΝΟΡΤΥΧ",
+                            "ABCEHKMOPTXYaeopcyxIiJABEHIKMNOPTYX")
+_SPECIAL = re.compile(f"[{_FORMAT}{_WIDE}{_LOOKALIKE_SCRIPTS}]|" + _CODE_DASH.pattern)
+
+
+def clean_text(text: str) -> tuple[str, list[int] | None]:
+    """The text extractors should read, and the offset in `text` of each of its characters, plus
+    one for the end (`None` when offsets are unchanged): format characters removed, odd spaces
+    made spaces, full-width forms ASCII, and in document numbers (`３３–СТ/TU`) dashes made
+    hyphens and look-alike letters Latin. Most texts need none of it and are returned as is."""
+    if not _SPECIAL.search(text):
+        return text, None
+    positions = None
+    if _FORMAT_RUN.search(text):
+        positions, pieces, done = [], [], 0
+        for run in _FORMAT_RUN.finditer(text):
+            pieces.append(text[done:run.start()])
+            positions.extend(range(done, run.start()))
+            done = run.end()
+        pieces.append(text[done:])
+        positions.extend(range(done, len(text) + 1))
+        text = "".join(pieces)
+    text = _CODE_DASH.sub("-", text.translate(_ONE_FOR_ONE))
+    if re.search(f"[{_LOOKALIKE_SCRIPTS}]", text):
+        text = _CODE_TOKEN.sub(lambda m: m.group(0).translate(_CONFUSABLE), text)
+    return text, positions

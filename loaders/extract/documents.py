@@ -8,14 +8,18 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from functools import lru_cache
 
-from kg.facts import Article, DocumentMention
+from kg.facts import DocumentMention
 from kg.gazetteer import find_mentions
 from kg.text import fold_tones, key
 from kg.vocab import entries, expand
 from loaders.extract.dates import LONG_FORM, parse_at
-from loaders.extract.spans import evidence, sentences, unwrap, word_finditer
+from loaders.extract.spans import Sentence, evidence, word_finditer
+
+if TYPE_CHECKING:
+    from loaders.extract.prepared import Prepared
 
 EXTRACTOR = "documents.numbers"
 _CODE = r"[A-ZĐ][A-Za-zĐđ]{0,9}"
@@ -139,10 +143,10 @@ def _code_of(number: str) -> str:
     return tail
 
 
-def extract_numbered(article: Article) -> list[DocumentMention]:
-    text = unwrap(fold_tones(article.text))
+def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
+    article, text = doc.article, doc.unwrapped
     found: dict[str, DocumentMention] = {}
-    for sentence in sentences(text):
+    for sentence in doc.unwrapped_sentences:
         for start, end, number, written in _numbers(text, sentence.start, sentence.end):
             if number in found:
                 _fill(found[number], text, start, end)
@@ -334,15 +338,11 @@ def _unify_bare(mentions: list[DocumentMention]) -> list[DocumentMention]:
 
 # --- occurrences (numbered and titled) for relations ------------------------------------------
 
-@lru_cache(maxsize=4)  # titles and relations (twice) ask for one article's occurrences
-def numbered_occurrences(text: str) -> tuple[Occurrence, ...]:
-    return tuple(_numbered_occurrences(text))
-
-
-def _numbered_occurrences(text: str) -> list[Occurrence]:
+def numbered_occurrences(text: str, split: tuple[Sentence, ...]) -> tuple[Occurrence, ...]:
+    """Every numbered mention in `text`, whose sentences are `split`."""
     out = []
-    for sentence in sentences(text):
+    for sentence in split:
         for start, end, number, written in _numbers(text, sentence.start, sentence.end):
             out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
                                   written, True))
-    return out
+    return tuple(out)

@@ -8,12 +8,17 @@ A sentence's roles go to the meeting it names, else to the article's main meetin
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from kg.facts import Article, MeetingMention, PersonMention
 from kg.text import fold_tones, key
 from loaders.extract.dates import DAY_MONTH, LONG_FORM, iso
-from loaders.extract.spans import Sentence, evidence, sentences
+from loaders.extract.spans import Sentence, evidence
+
+if TYPE_CHECKING:
+    from loaders.extract.prepared import Prepared
 
 EXTRACTOR = "meetings.roles"
 MEETING_HEAD = re.compile(
@@ -37,11 +42,11 @@ ATTEND = re.compile(
 _MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:ngày|hôm)?\s*$")
 
 
-def extract_meetings(article: Article, persons: list[PersonMention]) -> list[MeetingMention]:
-    text = fold_tones(article.text)
+def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[MeetingMention]:
+    article, text = doc.article, doc.folded
     names = {key(p.name): p.name for p in persons}
     meetings: list[MeetingMention] = []
-    for sentence in sentences(text):
+    for sentence in doc.sentences:
         mention = _meeting_in(article, text, sentence, meetings)
         target = mention or (meetings[0] if meetings else None)
         roles = _roles(text, sentence, names)

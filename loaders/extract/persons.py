@@ -12,6 +12,8 @@ A comma chain between two names goes to the earlier name unless the later one is
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,10 +23,12 @@ from kg.gazetteer import is_place_name
 from kg.text import fold_tones, key
 from kg.vocab import expand, keyset
 from loaders.extract.posts import honorific_tail, post_span, posts_after, posts_before
-from loaders.extract.spans import WORD, Sentence, evidence, is_title_word, sentences
+from loaders.extract.spans import WORD, Sentence, evidence, is_title_word
+
+if TYPE_CHECKING:
+    from loaders.extract.prepared import Prepared
 
 EXTRACTOR = "persons.grammar"
-_DASHED_NAMES = re.compile(r"Rịa\s?[-–]\s?Vũng|Lao động\s?[-–]\s?Thương binh")
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +48,10 @@ class _Name:
     cue: bool = False
 
 
-def extract_persons(article: Article) -> list[PersonMention]:
-    text = _protect_dashes(fold_tones(article.text))
+def extract_persons(doc: "Prepared") -> list[PersonMention]:
+    article, text = doc.article, doc.dashed
     found: dict[str, PersonMention] = {}
-    for sentence in sentences(text):
+    for sentence in doc.dashed_sentences:
         if not _surname_word().search(text, sentence.start, sentence.end):
             continue  # a quick scan spares the word-by-word one
         names = _names_with_posts(text, sentence)
@@ -62,11 +66,6 @@ def extract_persons(article: Article) -> list[PersonMention]:
         span = evidence(article, Sentence(0, 0, ""), 0, 0, "reader.byline")
         found[author] = PersonMention(article.author, [], span)
     return list(found.values())
-
-
-def _protect_dashes(text: str) -> str:
-    """Dashes inside names (Bà Rịa - Vũng Tàu) are not separators; hide them, same length."""
-    return _DASHED_NAMES.sub(lambda m: m.group(0).replace("-", "\x01").replace("–", "\x01"), text)
 
 
 def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:

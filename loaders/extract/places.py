@@ -1,24 +1,29 @@
 """Provinces (gazetteer) and organisations (patterns in `kg/data/org_patterns.txt`)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import bisect
 import re
 from functools import lru_cache
 
-from kg.facts import Article, NamedMention, PersonMention
+from kg.facts import NamedMention, PersonMention
 from kg.gazetteer import find_mentions, lookup
 from kg.text import fold_tones, key
 from kg.vocab import expand, org_patterns
-from loaders.extract.spans import Sentence, evidence, sentences, word_finditer
+from loaders.extract.spans import Sentence, evidence, word_finditer
+
+if TYPE_CHECKING:
+    from loaders.extract.prepared import Prepared
 
 _PROVINCIAL_WORDS = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tỉnh ủy|thành ủy)(?!\w)")
 
 
-def extract_provinces(article: Article, persons: list[PersonMention]) -> list[NamedMention]:
-    text = fold_tones(article.text)
+def extract_provinces(doc: "Prepared", persons: list[PersonMention]) -> list[NamedMention]:
+    article, text = doc.article, doc.folded
     names = [fold_tones(p.name) for p in persons]
     found: dict[str, NamedMention] = {}
-    for sentence in sentences(text):
+    for sentence in doc.sentences:
         for start, end, province in find_mentions(sentence.text):
             if province and not _inside_name(sentence.text, start, end, names):
                 span = evidence(article, sentence, sentence.start + start, sentence.start + end, "places.gazetteer")
@@ -51,8 +56,8 @@ def _place_forms() -> list[str]:
     return [p.name.removeprefix("TP ") for p in provinces()] + ["TP HCM", "TP.HCM", "Thành phố Hồ Chí Minh"]
 
 
-def extract_organizations(article: Article) -> list[NamedMention]:
-    text = fold_tones(article.text)
+def extract_organizations(doc: "Prepared") -> list[NamedMention]:
+    article, text = doc.article, doc.folded
     spans = []
     for pattern in _org_regexes():
         for match in word_finditer(pattern, text):

@@ -10,12 +10,15 @@ from __future__ import annotations
 import bisect
 import re
 
-from kg.facts import Article, DocRelation, DocumentMention, MeetingDocument, MeetingMention
-from kg.text import fold_tones, key
-from loaders.extract.documents import (PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number,
-                                      numbered_occurrences)
-from loaders.extract.titles import titled_occurrences, titled_relations
-from loaders.extract.spans import Sentence, evidence, sentences, unwrap
+from typing import TYPE_CHECKING
+
+from kg.facts import DocRelation, DocumentMention, MeetingDocument, MeetingMention
+from kg.text import key
+from loaders.extract.documents import PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number
+from loaders.extract.spans import Sentence, evidence
+
+if TYPE_CHECKING:
+    from loaders.extract.prepared import Prepared
 
 EXTRACTOR = "relations.verbs"
 RELATION_VERBS = [
@@ -45,10 +48,10 @@ _LIST_HEAD = re.compile(r"(?<!\w)CĂN CỨ[^\n]*\n(?:[^\n]*[A-ZĐ]{2,}[^\n]*\n)?
 _MEETING_WORDS = re.compile(r"(?i)(?<!\w)(?:hội nghị|cuộc họp|kỳ họp|đại hội)(?!\w)")
 
 
-def extract_relations(article: Article, documents: list[DocumentMention]) -> list[DocRelation]:
-    text = unwrap(fold_tones(article.text))
+def extract_relations(doc: "Prepared", documents: list[DocumentMention]) -> list[DocRelation]:
+    article, text = doc.article, doc.unwrapped
     known = {key(d.id): d.id for d in documents}
-    occurrences = _occurrences(text, known)
+    occurrences = _occurrences([*doc.numbered, *doc.titled[0]], known)
     index = _Index(occurrences)
     own = _own_document(text, documents)
     found: dict[tuple, DocRelation] = {}
@@ -57,7 +60,7 @@ def extract_relations(article: Article, documents: list[DocumentMention]) -> lis
         if relation.source != relation.target:
             found.setdefault((relation.source, relation.rel, relation.target), relation)
 
-    for sentence in sentences(text):
+    for sentence in doc.unwrapped_sentences:
         for start, end in _clauses(text, sentence):
             docs = [(o.start, o.end, o.id) for o in index.between(start, end)]
             for relation in _clause_relations(article, sentence, text, docs, start, end):
@@ -67,7 +70,7 @@ def extract_relations(article: Article, documents: list[DocumentMention]) -> lis
             add(relation)
         for relation in _reviews(article, text, index, own):
             add(relation)
-    for source, rel, target in titled_relations(text):
+    for source, rel, target in doc.titled[1]:
         if key(source) in known and key(target) in known:
             add(DocRelation(known[key(source)], rel, known[key(target)], _span(article, text, index, source)))
     for relation in _fronted(article, text, index):
@@ -81,11 +84,10 @@ def _span(article, text, index, doc_id):
     return evidence(article, Sentence(start, end, text[start:end]), start, end, EXTRACTOR)
 
 
-def _occurrences(text: str, known: dict[str, str]) -> list[Occurrence]:
-    """Every mention of a known document, numbered and titled, in text order; a titled
-    mention hides the numbered ones inside it only when it is not itself a plan title."""
+def _occurrences(found: list[Occurrence], known: dict[str, str]) -> list[Occurrence]:
+    """Every mention of a known document, numbered and titled, in text order."""
     out = []
-    for occ in [*numbered_occurrences(text), *titled_occurrences(text)]:
+    for occ in found:
         doc_id = known.get(key(occ.id))
         if doc_id:
             out.append(Occurrence(occ.type_start, occ.start, occ.end, doc_id, occ.written, occ.numbered))
@@ -258,19 +260,19 @@ def _coordinated(text: str, after) -> list[str]:
     return targets
 
 
-def extract_meeting_documents(article: Article, meetings: list[MeetingMention],
+def extract_meeting_documents(doc: "Prepared", meetings: list[MeetingMention],
                               documents: list[DocumentMention],
                               relations: list[DocRelation]) -> list[MeetingDocument]:
     """An action word right before a document, in an article that reports a meeting."""
     if not meetings:
         return []
-    text = fold_tones(article.text)
+    article, text = doc.article, doc.folded
     known = {key(d.id): d.id for d in documents if d.id[:1].isdigit()}
     index = _Index([Occurrence(o.type_start, o.start, o.end, known[key(o.id)], o.written, True)
-                    for o in numbered_occurrences(text) if key(o.id) in known])
+                    for o in doc.numbered_folded if key(o.id) in known])
     linked = {r.source for r in relations}
     found: dict[tuple, MeetingDocument] = {}
-    for sentence in sentences(text):
+    for sentence in doc.sentences:
         for start, end in _clauses(text, sentence):
             docs = [(o.start, o.end, o.id) for o in index.between(start, end)]
             for doc_start, doc_end, number in docs:

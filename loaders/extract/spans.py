@@ -22,7 +22,6 @@ class Sentence:
     text: str
 
 
-@lru_cache(maxsize=8)  # every extractor splits the same (folded) text of one article
 def sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
 
@@ -91,7 +90,6 @@ _HANGING = re.compile(
 _HANGING_HEAD = re.compile(r"(?<!\w)(?:Sở|Bộ|Giám đốc|Chủ tịch|Chủ nhiệm|Ủy ban|Hội đồng)[ \t]*$")
 
 
-@lru_cache(maxsize=4)  # three extractors unwrap the same article text
 def unwrap(text: str) -> str:
     """Single line breaks that only wrap a sentence become spaces (same length, same offsets)."""
     out = list(text)

@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from kg.facts import Article, DocumentMention
-from kg.text import fold_tones, key
-from loaders.extract.documents import Occurrence, type_word_alternation, extract_numbered, numbered_occurrences
-from loaders.extract.spans import at_word_start, evidence, sentences, unwrap
+from kg.facts import DocumentMention
+from kg.text import key
+from loaders.extract.documents import Occurrence, type_word_alternation, extract_numbered
+from loaders.extract.spans import at_word_start, evidence
+
+if TYPE_CHECKING:
+    from loaders.extract.prepared import Prepared
 
 
-def extract_documents(article: Article) -> list[DocumentMention]:
+def extract_documents(doc: "Prepared") -> list[DocumentMention]:
     """Numbered documents, then titled ones not already found."""
-    mentions = extract_numbered(article)
-    text = unwrap(fold_tones(article.text))
+    mentions = extract_numbered(doc)
+    article = doc.article
     seen = {m.id for m in mentions}
-    all_sentences = sentences(text)
+    all_sentences = doc.unwrapped_sentences
     starts = [s.start for s in all_sentences]
-    for occ in titled_occurrences(text):
+    for occ in doc.titled[0]:
         if occ.id not in seen and all_sentences:
             seen.add(occ.id)
             sentence = all_sentences[max(0, bisect.bisect_right(starts, occ.start) - 1)]
@@ -64,18 +67,10 @@ def _law_title(text: str, start: int) -> int | None:
     return end if words else None
 
 
-def titled_occurrences(text: str) -> list[Occurrence]:
-    """Unnumbered documents identified by a title, each once per occurrence; ids unified."""
-    return _titled(text)[0]
-
-
-def titled_relations(text: str) -> list[tuple[str, str, str]]:
-    """(source, rel, target) stated by a title: `Chương trình thực hiện Nghị quyết …`."""
-    return _titled(text)[1]
-
-
-@lru_cache(maxsize=32)
-def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
+def titled(text: str, numbered) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
+    """Unnumbered documents identified by a title, each once per occurrence with ids unified,
+    and the (source, rel, target) their titles state (`Chương trình thực hiện Nghị quyết …`);
+    `numbered` are the numbered occurrences of the same text."""
     occurrences: list[Occurrence] = []
     relations: list[tuple[str, str, str]] = []
     ids: list[str] = []
@@ -120,7 +115,6 @@ def _titled(text: str) -> tuple[list[Occurrence], list[tuple[str, str, str]]]:
         if len(match.group(0).split()) >= 5 and not _draft_before(text, match.start()) \
                 and not text.startswith(" các cấp", match.end()):
             register(match.start(), match.end(), "Nghị quyết")
-    numbered = numbered_occurrences(text)
     targets = sorted([*numbered, *occurrences], key=lambda o: o.type_start)
     by_start = {}
     for occ in targets:

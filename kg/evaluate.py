@@ -1,11 +1,20 @@
 """Score extraction against a gold file in the corpus format (`kg eval`).
 
+Chairs are scored twice: as the set of chair names of an article, and per meeting as
+(chair, meeting day), which also asks that a chair sits on the meeting the sentence is about.
+A matched document's type/issuer/date counts only against a gold value that is stated.
+
+`part` splits the items by a hash of their id into a *develop* part (about 70 %) that rules
+may be written against and a *check* part (about 30 %) that is only measured, so a rule that
+memorises items shows as a gap between the two.
+
 Matching is NFC, case-folded and tone-placement-insensitive; posts compare after
 abbreviation expansion and with a trailing province name dropped, so `Bí thư Tỉnh ủy Cà Mau`
 and `Bí thư Tỉnh uỷ` are one post only when the province is the one dropped.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -18,7 +27,13 @@ from kg.gazetteer import find_mentions
 from kg.text import fold_tones, key
 from kg.vocab import expand
 
-CATEGORIES = ["persons", "person_posts", "chairs", "documents", "doc_relations", "provinces"]
+CATEGORIES = ["persons", "person_posts", "chairs", "chair_meetings", "documents", "doc_relations", "provinces"]
+PARTS = ("all", "develop", "check")
+
+
+def part_of(item_id: str) -> str:
+    """`develop` or `check`, fixed by the id alone (about 70/30)."""
+    return "develop" if hashlib.sha1(item_id.encode("utf-8")).digest()[0] % 10 < 7 else "check"
 DOC_FIELDS = ["type", "issuer", "date"]
 
 
@@ -83,6 +98,7 @@ def _sets(record: dict) -> dict[str, set]:
         "persons": {name_key(p["name"]) for p in persons},
         "person_posts": {(name_key(p["name"]), post_key(q)) for p in persons for q in p["posts"]},
         "chairs": {name_key(c) for m in record.get("meetings", []) for c in m["chairs"]},
+        "chair_meetings": {(name_key(c), m.get("date")) for m in record.get("meetings", []) for c in m["chairs"]},
         "documents": {key(d["id"]) for d in record.get("documents", []) if d["id"][:1].isdigit()},
         "doc_relations": {(key(r["from"]), r["rel"], key(r["to"])) for r in record.get("doc_relations", [])},
         "provinces": {key(p) for p in record.get("provinces", [])},
@@ -104,6 +120,8 @@ def score_item(report: Report, gold: dict, pred: dict, item_id: str) -> None:
         if match is None or not doc["id"][:1].isdigit():
             continue
         for f in DOC_FIELDS:
+            if doc[f] is None:
+                continue  # an unstated value is no free point
             ok = doc_value_key(doc[f]) == doc_value_key(match.get(f))
             report.doc_fields[f][0] += ok
             report.doc_fields[f][1] += 1
@@ -131,8 +149,10 @@ def read_gold(path: Path) -> Iterable[tuple[Article, dict]]:
             raise InputError(str(path), f"not a gold record ({exc})", number) from exc
 
 
-def evaluate(path: Path, extract: Callable[[Article], dict]) -> Report:
+def evaluate(path: Path, extract: Callable[[Article], dict], part: str = "all") -> Report:
     report = Report()
     for article, gold in read_gold(path):
+        if part != "all" and part_of(article.id) != part:
+            continue
         score_item(report, gold, extract(article), article.id)
     return report

@@ -15,12 +15,15 @@ app = typer.Typer()
 @user_errors
 def eval_cmd(gold: Annotated[Path, typer.Argument(help="Gold JSON Lines (corpus format).")],
              as_json: JsonOpt = False,
-             errors: Annotated[bool, typer.Option("--errors", help="List false positives/negatives per article.")] = False
+             errors: Annotated[bool, typer.Option("--errors", help="List false positives/negatives per article.")] = False,
+             part: Annotated[str, typer.Option("--part", help="all | develop (≈70 % of items, by id hash) | check (the rest).")] = "all",
              ) -> None:
     """Score the extractors on a gold file: P/R/F1 per category, document field accuracy."""
-    from kg.evaluate import evaluate
+    from kg.evaluate import PARTS, evaluate
     from loaders.extract import extract
-    report = evaluate(gold, lambda article: extract(article).to_gold()).as_dict(with_errors=errors)
+    if part not in PARTS:
+        raise typer.BadParameter(f"--part must be one of {', '.join(PARTS)}, not {part!r}")
+    report = evaluate(gold, lambda article: extract(article).to_gold(), part).as_dict(with_errors=errors)
     if as_json:
         print_json(report)
         return

@@ -2,6 +2,11 @@
 
     python bench/run.py --sizes 1000 10000 100000 --workers 2 --out bench/results.json
 
+Two corpora, reported side by side, the real-text one first (`--corpora`):
+* `realtext`: articles of 3-5 KB stitched from the real excerpts of ../shared/corpus by
+  ../shared/bench/realtext.py: the speed that counts, since real news is long and irregular;
+* `template`: bench/generate.py's short regular articles (what earlier results measured).
+
 Every measured step runs in its own process, so peak RSS is that step's alone. Results are
 printed as Markdown tables and written as JSON; nothing here is a pass/fail test.
 
@@ -61,12 +66,17 @@ def run(cmd: list[str], **kw) -> tuple[float, int, str]:
         return seconds, int(hwm.read() or 0) // 1024, out.decode()
 
 
-def corpus(n: int, seed: int) -> Path:
-    path = HERE / "data" / f"corpus-{n}-{seed}.jsonl"
+REALTEXT = HERE.parent.parent / "shared" / "bench" / "realtext.py"
+
+
+def corpus(n: int, seed: int, kind: str = "template") -> Path:
+    """The corpus of `n` articles of `kind` (made once, kept in bench/data)."""
+    path = HERE / "data" / (f"corpus-{n}-{seed}.jsonl" if kind == "template" else f"{kind}-{n}-{seed}.jsonl")
     if not path.exists():
         path.parent.mkdir(exist_ok=True)
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(n), "--seed", str(seed),
-                        "--out", str(path)], check=True)
+        make = [str(REALTEXT), str(n), str(path), str(seed)] if kind == "realtext" else \
+            [str(HERE / "generate.py"), str(n), "--seed", str(seed), "--out", str(path)]
+        subprocess.run([sys.executable, *make], check=True)
     return path
 
 
@@ -184,7 +194,8 @@ def ratios(sqlite: dict, neo4j: dict) -> dict:
 
 def extraction_peers(args) -> dict:
     """Our extractor against underthesea `ner` on the same articles (bench/peers.py extraction)."""
-    samples = {"dev": HERE.parent.parent / "shared" / "corpus" / "dev.jsonl", "synthetic": corpus(args.sizes[0], args.seed)}
+    samples = {"dev": HERE.parent.parent / "shared" / "corpus" / "dev.jsonl",
+               **{kind: corpus(args.sizes[0], args.seed, kind) for kind in args.corpora}}
     out = {}
     for label, path in samples.items():
         if not path.exists():
@@ -223,6 +234,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--corpora", nargs="+", default=["realtext", "template"], choices=["realtext", "template"])
     parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--store-dir", type=Path, default=HERE / "data", help="where the stores are ingested")
     parser.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
@@ -239,22 +251,9 @@ def main() -> None:
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "platform": platform.platform()}, "runs": []}
     args.store_dir.mkdir(parents=True, exist_ok=True)
-    for n in args.sizes:
-        path = corpus(n, args.seed)
-        store = args.store_dir / f"store-{n}.db"
-        row = {"n": n, "ingest": [ingest(path, store, 1)]}
-        if args.workers > 1:
-            row["ingest"].append(ingest(path, store, args.workers))
-        row["queries"] = query_latency(store, args.seed)
-        if not args.skip_exports:
-            row["exports"] = exports(store)
-        if args.peers:
-            neo4j = neo4j_peer(store, n, args)
-            if "queries" in neo4j:
-                neo4j["ratio"] = ratios(row["queries"], neo4j["queries"])
-            row["peers"] = {"neo4j": neo4j}
-        results["runs"].append(row)
-        print(json.dumps(row), flush=True)
+    for kind in args.corpora:
+        for n in args.sizes:
+            results["runs"].append(measure(args, kind, n))
     if args.peers:
         results["peers"] = {"extraction": extraction_peers(args)}
         print(json.dumps(results["peers"]), flush=True)
@@ -262,19 +261,37 @@ def main() -> None:
     print(markdown(results))
 
 
+def measure(args, kind: str, n: int) -> dict:
+    path = corpus(n, args.seed, kind)
+    store = args.store_dir / f"store-{kind}-{n}.db"
+    row = {"corpus": kind, "n": n, "ingest": [ingest(path, store, 1)]}
+    if args.workers > 1:
+        row["ingest"].append(ingest(path, store, args.workers))
+    row["queries"] = query_latency(store, args.seed)
+    if not args.skip_exports:
+        row["exports"] = exports(store)
+    if args.peers:
+        neo4j = neo4j_peer(store, n, args)
+        if "queries" in neo4j:
+            neo4j["ratio"] = ratios(row["queries"], neo4j["queries"])
+        row["peers"] = {"neo4j": neo4j}
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def markdown(results: dict) -> str:
-    lines = ["| N | workers | articles/s | MB/s | peak RSS MB | store MB |", "|---|---|---|---|---|---|"]
+    lines = ["| corpus | N | workers | articles/s | MB/s | peak RSS MB | store MB |", "|---|---|---|---|---|---|---|"]
     for row in results["runs"]:
         for ing in row["ingest"]:
-            lines.append(f"| {row['n']} | {ing['workers']} | {ing['articles_per_s']} | {ing['mb_per_s']} | "
+            lines.append(f"| {row.get('corpus', 'template')} | {row['n']} | {ing['workers']} | {ing['articles_per_s']} | {ing['mb_per_s']} | "
                          f"{ing['peak_rss_mb']} | {ing['store_mb']} |")
     names = ["chaired", "who-chaired", "person", "doc", "lineage", "lineage-hub", "search"]
-    lines += ["", "| N | " + " | ".join(f"{q} p50/p95 ms" for q in names) + " | cold help ms | cold chaired ms |",
-              "|---" * (len(names) + 3) + "|"]
+    lines += ["", "| corpus | N | " + " | ".join(f"{q} p50/p95 ms" for q in names) + " | cold help ms | cold chaired ms |",
+              "|---" * (len(names) + 4) + "|"]
     for row in results["runs"]:
         q = row["queries"]
         cells = [f"{q[n]['p50_ms']}/{q[n]['p95_ms']}" for n in names]
-        lines.append(f"| {row['n']} | " + " | ".join(cells) + f" | {q['cold_cli_help_ms']} | {q['cold_cli_chaired_ms']} |")
+        lines.append(f"| {row.get('corpus', 'template')} | {row['n']} | " + " | ".join(cells) + f" | {q['cold_cli_help_ms']} | {q['cold_cli_chaired_ms']} |")
     if any("exports" in r for r in results["runs"]):
         lines += ["", "| N | format | triples | triples/s | peak RSS MB |", "|---|---|---|---|---|"]
         for row in results["runs"]:

@@ -57,7 +57,7 @@ def read_html_article(html: str, source: str, article_id: str, url: str | None =
         return InputError(source, "HTML page has no article body (main-content extraction found no text)")
     if title:  # as the portal text reader: "title\n\nbody"
         text = f"{title}\n\n{text}"
-    page_url = url or doc.url or (_og_url(tree) if tree is not None else None)
+    page_url = url or (_canonical(tree) if tree is not None else None) or doc.url
     return Article(id=page_url or article_id, text=text, title=title, url=page_url, published=doc.date or None,
                    section=_clean((doc.categories or [None])[0]) or None, views=views,
                    author=_clean(doc.author) or None, images=images,
@@ -116,12 +116,14 @@ def _views(tree) -> int | None:
     return None
 
 
-def _og_url(tree) -> str | None:
-    """The Open Graph URL, which trafilatura does not read when a page has no canonical link."""
-    for meta in tree.iter("meta"):
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
-            return _clean(meta.get("content")) or None
-    return None
+def _canonical(tree) -> str | None:
+    """The page's own absolute URL: its canonical link, else its Open Graph URL (trafilatura
+    reads the first only for host names it recognises, and never the second)."""
+    links = [link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower()]
+    metas = [meta.get("content") for meta in tree.iter("meta")
+             if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
+    return next((u.strip() for u in links + metas if u and u.strip().lower().startswith(("http://", "https://"))),
+                None)
 
 
 def _saved_from(html: str) -> str | None:

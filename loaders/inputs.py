@@ -1,9 +1,8 @@
 """What `kg ingest PATH…` reads: files, folders, FIFOs and stdin, each with a stable article id.
 
 An article's id is unique and stable across runs: its canonical URL when it has one (decided by
-the readers), else its path relative to the input root (the root's own name first, so
-`kg ingest corpus` gives `corpus/a/index.txt`), else — stdin, or a FIFO named on the command
-line — a hash of its content. A folder contributes regular files in article formats only: a
+the readers), else its path (`loaders.readers.file_id`), else — stdin, or a FIFO named on the
+command line — a hash of its content. A folder contributes regular files in article formats only: a
 FIFO inside a folder would block the run for good, and notes (README.md) are no articles.
 """
 from __future__ import annotations
@@ -21,7 +20,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.facts import Article
 from loaders.detect import without_surrogates
-from loaders.readers import read_path, read_stream
+from loaders.readers import file_id, read_path, read_stream
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".gz")
 
@@ -58,13 +57,12 @@ def sources(inputs: Iterable[str], include: Iterable[str] = (),
         elif path.is_dir():
             yield from _walk(path, include, exclude)
         else:
-            yield Source(path, None if _is_fifo(path) else _given_file_id(path))
+            yield Source(path, None if _is_fifo(path) else file_id(path))
 
 
 def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[Source | InputError]:
     errors: list[OSError] = []
     other_formats: Counter[str] = Counter()
-    prefix = Path(os.path.abspath(root)).name
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
@@ -79,7 +77,7 @@ def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[Source
                 continue
             kind = _not_regular(path)
             yield Skipped(str(path), f"{kind}, not a regular file: skipped (name it on the command line to "
-                                     "read it)") if kind else Source(path, f"{prefix}/{rel}" if prefix else rel)
+                                     "read it)") if kind else Source(path, file_id(path, root))
         while errors:
             exc = errors.pop(0)
             yield InputError(str(exc.filename or root), "permission denied (cannot list the folder)"
@@ -112,12 +110,6 @@ def _is_fifo(path: Path) -> bool:
         return stat.S_ISFIFO(os.stat(path).st_mode)
     except OSError:
         return False
-
-
-def _given_file_id(path: Path) -> str:
-    """A file named on the command line: its folder's name and its own, as the folder's ingest gives."""
-    absolute = Path(os.path.abspath(path))
-    return f"{absolute.parent.name}/{absolute.name}" if absolute.parent.name else absolute.name
 
 
 def read_inputs(inputs: Iterable[str], fmt: str | None = None, include: Iterable[str] = (),

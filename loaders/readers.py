@@ -35,10 +35,16 @@ _STREAM_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSErr
 Record = Article | InputError
 
 
-def file_id(path: Path) -> str:
-    """A file named on its own: its folder's name and its own, as ingesting the folder gives."""
-    absolute = Path(os.path.abspath(path))
-    return f"{absolute.parent.name}/{absolute.name}" if absolute.parent.name else absolute.name
+def file_id(path: Path, root: Path | None = None) -> str:
+    """The id of an article read from a file without a URL: its path relative to the current
+    folder, so `kg ingest site` and `kg ingest site/a/index.txt` agree; outside the current
+    folder, its path under the input `root` (a folder named on the command line, else the
+    file's own folder), the root's name first."""
+    absolute, here = Path(os.path.abspath(path)), Path.cwd()
+    if absolute.is_relative_to(here) and absolute != here:
+        return absolute.relative_to(here).as_posix()
+    base = Path(os.path.abspath(root if root is not None else absolute.parent))
+    return absolute.relative_to(base.parent).as_posix()
 
 
 def read_path(path: Path, fmt: str | None = None, article_id: str | None = "") -> Iterator[Record]:

@@ -3,6 +3,7 @@ nothing lost, nothing hung. Each test fails on the code before the fix."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import random
@@ -436,3 +437,68 @@ def test_folder_ingest_leaves_notes_out_unless_included(tmp_path):
     assert articles_in(db) == ["corpus/bai.txt"]
     widened = runner.invoke(app, ["ingest", str(folder), "--include", "*.md", "--store", db])
     assert widened.exit_code == 0 and "corpus/README.md" in articles_in(db)
+
+
+# -- issue 12 "done means": fuzzing readers and the extractor with tricky Unicode ------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402 - the fuzz section's own tools
+from hypothesis import strategies as st  # noqa: E402
+
+from kg.errors import InputError  # noqa: E402
+from kg.facts import Article, Evidence  # noqa: E402
+from loaders.extract import extract  # noqa: E402
+from loaders.html import read_html_article  # noqa: E402
+from loaders.readers import read_stream  # noqa: E402
+
+FORMAT_CHARS = "\u200b\u200d\ufeff\u00ad\u202e\u200f\u00a0"  # ZWSP ZWJ BOM SHY RLO RLM NBSP
+CONFUSABLES = "\u0421\u0422\uff10\uff13\uff19\u2013"  # Cyrillic С Т, full-width 0 3 9, en dash
+FRAGMENTS = ["Nguyễn Văn An", "Bí thư Tỉnh ủy", "chủ trì", "hội nghị", "Chỉ thị số 20-CT/TU", "33-СT/TU",
+             "Quyết định số 123/QĐ-UBND ngày 01/02/2020", "３３-CT/TU", "Hậu Giang", "Nghị quyết 21-NQ/TW",
+             "Kế hoạch", "triển khai", "thực hiện", "ngày 15/8/2016", ", ", ". ", "\n", " "]
+_piece = st.one_of(
+    st.sampled_from(FRAGMENTS), st.sampled_from(FORMAT_CHARS), st.sampled_from(CONFUSABLES),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates
+    st.text(st.characters(codec="utf-8") | st.sampled_from(FORMAT_CHARS + CONFUSABLES), max_size=8))
+TRICKY_TEXT = st.lists(_piece, min_size=1, max_size=40).map("".join)
+
+
+def _evidence(value, seen=None):
+    """Every Evidence anywhere inside an extraction (mentions hold them in fields and dicts)."""
+    if isinstance(value, Evidence):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _evidence(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _evidence(item)
+    elif hasattr(value, "__dataclass_fields__") and not isinstance(value, Article):
+        for name in value.__dataclass_fields__:
+            yield from _evidence(getattr(value, name))
+
+
+def _read(kind: str, text: str):
+    if kind == "article":
+        return Article(id="fuzz", text=text)
+    if kind == "html":
+        page = f"<html><head><title>Tin</title></head><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+        return read_html_article(page, "fuzz.html", "fuzz")
+    raw = (json.dumps({"id": "fuzz", "text": text}) + "\n").encode("utf-8") if kind == "jsonl" \
+        else text.encode("utf-8", "surrogatepass")
+    records = list(read_stream(io.BytesIO(raw), "fuzz", None, kind))
+    assert len(records) == 1
+    return records[0]
+
+
+@settings(max_examples=1000, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(kind=st.sampled_from(["article", "article", "text", "jsonl", "html"]), text=TRICKY_TEXT)
+def test_readers_and_extractor_never_raise_and_spans_lie_in_the_text(kind, text):
+    record = _read(kind, text)
+    if isinstance(record, InputError):
+        assert record.reason  # rejected with a reason, not raised
+        return
+    if kind != "article":  # what a reader gives can be stored: no lone surrogate survives it
+        assert record.content_hash and record.text.encode("utf-8") and record.id.encode("utf-8")
+    extraction = extract(record)
+    for evidence in _evidence(extraction):
+        assert 0 <= evidence.start <= evidence.end <= len(record.text), (evidence, len(record.text))

@@ -342,8 +342,9 @@ def test_an_article_over_its_time_budget_fails_alone(tmp_path, workers):
     huge = " ".join(sentence(i) for i in range(8000))  # ~1.3 MB: seconds of extraction
     source.write_text(row("a", sentence(1)) + row("huge", huge) + row("b", sentence(2)), encoding="utf-8")
     db = str(tmp_path / "kg.db")
+    budget = {**os.environ, "KG_ARTICLE_SECONDS": "0.6"}
     result = subprocess.run(KG + ["ingest", str(source), "--store", db, "--workers", workers, "--json"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, env={**os.environ, "KG_ARTICLE_SECONDS": "0.6"})
+                            capture_output=True, text=True, timeout=120, env=budget)
     assert result.returncode == 1
     assert stderr_lines(result) == [f"Error: {source}:2: extraction took over 0.6 s, the time budget for one article "
                                     "(KG_ARTICLE_SECONDS raises it)"]

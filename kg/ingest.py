@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kg.budget import OverBudget, article_budget, article_seconds
 from kg.errors import InputError
@@ -22,7 +21,7 @@ from kg.stores.sqlite_rows import Rows
 from loaders.detect import max_article_bytes
 from loaders.extract import extract
 from loaders.html import use_outlet_files
-from loaders.inputs import Skipped, expand_inputs, read_inputs  # noqa: F401 - the library's entry points
+from loaders.inputs import Skipped, read_inputs
 
 BATCH = 200
 MAX_ERRORS = 20  # reported per input file; the rest are counted

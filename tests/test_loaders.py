@@ -14,7 +14,8 @@ import pytest
 
 from kg.errors import InputError
 from kg.gazetteer import lookup
-from kg.ingest import expand_inputs, ingest, read_inputs
+from kg.ingest import ingest
+from loaders.inputs import expand_inputs, read_inputs
 from loaders.html import OUTLETS, outlet_province, use_outlet_files
 from loaders.readers import read_path, read_stream
 

@@ -80,7 +80,7 @@ def extract_cmd(inputs: Inputs,
                 out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here.")] = None,
                 fmt: FormatOpt = None) -> None:
     """Print extracted facts as JSON Lines in the gold shape, without a store."""
-    from kg.ingest import read_inputs
+    from loaders.inputs import read_inputs
     from loaders.extract import extract as extract_article
     failed, fmt = 0, _format(fmt)
     sink = open(out_file, "w", encoding="utf-8") if out_file else None

@@ -62,30 +62,40 @@ def sources(inputs: Iterable[str], include: Iterable[str] = (),
 
 def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[Source | InputError]:
     errors: list[OSError] = []
-    other_formats: Counter[str] = Counter()
+    other_formats: Counter[str] = Counter()  # suffix → files left out for their format
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder, name)
-            rel = path.relative_to(root).as_posix()
-            if name.startswith(".") or _matches(rel, name, exclude):
-                continue
-            if include and not _matches(rel, name, include):
-                continue
-            if not include and not name.lower().endswith(ARTICLE_SUFFIXES):
-                other_formats[Path(name).suffix.lower() or "no suffix"] += 1
-                continue
-            kind = _not_regular(path)
-            yield Skipped(str(path), f"{kind}, not a regular file: skipped (name it on the command line to "
-                                     "read it)") if kind else Source(path, file_id(path, root))
+            if _wanted(path.relative_to(root).as_posix(), name, include, exclude, other_formats):
+                kind = _not_regular(path)
+                yield Skipped(str(path), f"{kind}, not a regular file: skipped (name it on the command line "
+                                         "to read it)") if kind else Source(path, file_id(path, root))
         while errors:
             exc = errors.pop(0)
             yield InputError(str(exc.filename or root), "permission denied (cannot list the folder)"
                              if isinstance(exc, PermissionError) else exc.strerror or str(exc))
     if other_formats:
-        kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(other_formats.items()))
-        yield Skipped(str(root), f"{sum(other_formats.values())} files in other formats skipped ({kinds}); "
-                                 "--include GLOB takes them")
+        yield _left_out(root, other_formats)
+
+
+def _wanted(rel: str, name: str, include: list[str], exclude: list[str], other_formats: Counter[str]) -> bool:
+    """Not hidden nor excluded, and included (by default: an article format, else counted)."""
+    if name.startswith(".") or _matches(rel, name, exclude):
+        return False
+    if include:
+        return _matches(rel, name, include)
+    if name.lower().endswith(ARTICLE_SUFFIXES):
+        return True
+    other_formats[Path(name).suffix.lower() or "no suffix"] += 1
+    return False
+
+
+def _left_out(root: Path, other_formats: Counter[str]) -> Skipped:
+    kinds = ", ".join(f"{n} {suffix}" for suffix, n in sorted(other_formats.items()))
+    count = sum(other_formats.values())
+    return Skipped(str(root), f"{count} {'file' if count == 1 else 'files'} in other formats skipped ({kinds}); "
+                              "--include GLOB takes them")
 
 
 def _matches(rel: str, name: str, patterns: list[str]) -> bool:

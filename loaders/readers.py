@@ -189,7 +189,7 @@ def _jsonl_record(line: str, source: str, number: int, line_id: str | None) -> R
         id=given or _opt(row.get("url")) or line_id or "", text=nfc(without_surrogates(text)),
         title=_opt(row.get("title")), url=_opt(row.get("url")),
         published=_opt(row.get("published")), section=_opt(row.get("section")),
-        views=views if isinstance(views, int) and not isinstance(views, bool) else None,
+        views=views if isinstance(views, int) and not isinstance(views, bool) and 0 <= views < 1 << 63 else None,
         author=_opt(row.get("author")), province_context=_opt(row.get("province_context")),
         source=f"{source}:{number}")
     if not article.province_context and article.url:
@@ -247,7 +247,7 @@ def _read_header(article: Article, head: list[str], update: re.Match) -> None:
     day, month, year, views = update.groups()
     article.published = f"{year}-{int(month):02d}-{int(day):02d}"
     if views:
-        article.views = int(re.sub(r"\D", "", views))
+        article.views = int(re.sub(r"\D", "", views)[:15])  # a count, not a 64-bit overflow in a store
 
 
 def _take_images(article: Article, body: list[str]) -> list[str]:

@@ -98,7 +98,7 @@ def test_bad_base_iri_leaves_the_existing_output_alone(examples_db, tmp_path, fm
     assert target.read_text(encoding="utf-8") == "old export\n"
 
 
-def _big_store(tmp_path: Path, count: int = 600) -> str:
+def _big_store(tmp_path: Path, count: int = 400) -> str:
     source = tmp_path / "big.jsonl"
     source.write_text("".join(row(f"b{i}", " ".join(sentence(i * 7 + k) for k in range(6))) for i in range(count)),
                       encoding="utf-8")

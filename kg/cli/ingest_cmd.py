@@ -114,14 +114,22 @@ def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).
 
 def _article_id(db, text: str) -> str:
     """An id, a title, a URL, or the path of the file the article was read from."""
-    from loaders.readers import file_id
     if db.article(text):
         return text
-    if Path(text).is_file() and db.article(file_id(Path(text))):
-        return file_id(Path(text))
+    if (from_file := _file_article(text)) and db.article(from_file):
+        return from_file
     for node in db.find(text, "Article", exact=True):
         return node.id.removeprefix("article:")
     for node in db.iter_nodes("Article"):
         if node.props.get("url") == text:
             return node.id.removeprefix("article:")
     return text
+
+
+def _file_article(text: str) -> str | None:
+    """The id `kg ingest` gave the file at this path, when `text` names one."""
+    from loaders.readers import file_id
+    try:
+        return file_id(Path(text)) if Path(text).is_file() else None
+    except (OSError, ValueError):  # no path at all (too long, a NUL inside)
+        return None

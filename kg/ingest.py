@@ -4,34 +4,34 @@ One bad file or JSONL line becomes an error in the summary; the rest of the batc
 """
 from __future__ import annotations
 
-import fnmatch
 import gc
-import io
-import os
-import sys
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from kg.budget import OverBudget, article_budget, article_seconds
 from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.resolver import resolve
 from kg.settle import new_dated_documents, of_base, settle_documents
 from kg.stores.base import Store
+from kg.stores.sqlite_rows import Rows
+from loaders.detect import max_article_bytes
 from loaders.extract import extract
 from loaders.html import use_outlet_files
-from loaders.readers import read_path, read_stream
+from loaders.inputs import Skipped, read_inputs
 
 BATCH = 200
+MAX_ERRORS = 20  # reported per input file; the rest are counted
 
 
 @dataclass
 class IngestSummary:
     new: int = 0
     unchanged: int = 0
-    replaced: int = 0
+    changed: int = 0  # the same source (id) with other content: its old claims were replaced
     failed: int = 0
     resettled: int = 0
     nodes: int = 0
@@ -39,66 +39,46 @@ class IngestSummary:
     entities_added: int = 0
     edges_added: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"articles": {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced,
+        return {"articles": {"new": self.new, "unchanged": self.unchanged, "changed": self.changed,
                              "failed": self.failed}, "nodes": self.nodes, "edges": self.edges,
                 "added": {"entities": self.entities_added, "edges": self.edges_added},
                 "resettled": self.resettled,
-                "errors": self.errors}
+                "errors": self.errors, "warnings": self.warnings}
 
 
-def expand_inputs(inputs: Iterable[str], include: Iterable[str] = (),
-                  exclude: Iterable[str] = ()) -> Iterator[str | Path | InputError]:
-    """Files as given, folders recursively (sorted; hidden entries skipped; `include`/`exclude`
-    globs match a file's name or its path under the folder), `-` for standard input."""
-    include, exclude = list(include), list(exclude)
-    for item in inputs:
-        path = Path(item)
-        if item == "-":
-            yield item
-        elif path.is_dir():
-            yield from _walk(path, include, exclude)
-        else:
-            yield path
+class ErrorLog:
+    """The first `limit` messages of each input file, then one line counting the rest, so that
+    memory and output stay bounded however many lines of a file are bad (inputs arrive file by
+    file, in order, with or without workers)."""
+
+    def __init__(self, lines: list[str], limit: int, what: str = "errors"):
+        self.lines, self.limit, self.what = lines, limit, what
+        self.file: str | None = None
+        self.count = 0
+
+    def add(self, file: str, message: str) -> None:
+        if file != self.file:
+            self.close()
+            self.file = file
+        self.count += 1
+        if self.count <= self.limit:
+            self.lines.append(message)
+
+    def close(self) -> None:
+        if self.count > self.limit:
+            where = f" in {self.file}" if self.file else ""
+            self.lines.append(f"… and {self.count - self.limit} more {self.what}{where}")
+        self.file, self.count = None, 0
 
 
-def _walk(root: Path, include: list[str], exclude: list[str]) -> Iterator[Path | InputError]:
-    errors: list[OSError] = []
-    for folder, dirs, files in os.walk(root, onerror=errors.append):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder, name)
-            rel = path.relative_to(root).as_posix()
-            if name.startswith(".") or (include and not _matches(rel, name, include)) \
-                    or _matches(rel, name, exclude):
-                continue
-            yield path
-        while errors:
-            exc = errors.pop(0)
-            yield InputError(str(exc.filename or root), "permission denied (cannot list the folder)"
-                             if isinstance(exc, PermissionError) else exc.strerror or str(exc))
-
-
-def _matches(rel: str, name: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
-
-
-def read_inputs(inputs: Iterable[str], fmt: str | None = None, include: Iterable[str] = (),
-                exclude: Iterable[str] = ()) -> Iterator[Article | InputError]:
-    """Every article (or error) from files, folders and `-`; `fmt` overrides content sniffing."""
-    for item in expand_inputs(inputs, include, exclude):
-        if isinstance(item, InputError):
-            yield item
-        elif item == "-":
-            stdin = getattr(sys.stdin, "buffer", None)
-            if stdin is None:  # a text-only stdin (embedding, tests)
-                stdin = io.BytesIO(sys.stdin.read().encode("utf-8"))
-            yield from read_stream(stdin, "<stdin>", "stdin", fmt)
-        elif not item.exists():
-            yield InputError(str(item), "no such file or directory")
-        else:
-            yield from read_path(item, fmt)
+def _file_of(record: Article | InputError) -> str:
+    """The input file a record came from (a JSON Lines article's source is `file:line`)."""
+    if isinstance(record, InputError):
+        return record.source
+    return re.sub(r":\d+$", "", record.source) if record.source else record.id
 
 
 def known_documents(store: Store, pending: dict[str, None]) -> Callable[[str], list[str]]:
@@ -112,14 +92,33 @@ def facts_for(article: Article, known: Callable[[str], list[str]]) -> Facts:
     return resolve(extract(article), known)
 
 
+def extracted(article: Article, known, prepare: Callable[[Facts], Facts | Rows], seconds: float) -> Facts | Rows | str:
+    """Facts (or the store's rows) of one article, or that article's one-line failure: an
+    extractor bug, a text the store cannot take, or extraction over its time budget never
+    takes the batch down with it."""
+    where = article.source or article.id
+    try:
+        with article_budget(seconds):
+            facts = facts_for(article, known)
+        return prepare(facts)
+    except OverBudget:
+        return (f"{where}: extraction took over {seconds:g} s, the time budget for one article "
+                "(KG_ARTICLE_SECONDS raises it)")
+    except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
+        return f"{where}: extraction failed ({type(exc).__name__}: {exc})"
+
+
 def ingest(store: Store, inputs: Iterable[str], progress: Callable[[str], None] | None = None,
            strict: bool = False, fmt: str | None = None, include: Iterable[str] = (),
-           exclude: Iterable[str] = (), outlets: Iterable[str] = (), workers: int = 1) -> IngestSummary:
+           exclude: Iterable[str] = (), outlets: Iterable[str] = (), workers: int = 1,
+           max_errors: int = MAX_ERRORS) -> IngestSummary:
     """Read, extract and store; each batch of BATCH articles is one transaction, so a crash
     keeps whole batches. `strict` stops at the first failure (earlier articles are kept).
-    `workers` > 1 extracts in that many processes (SQLite stores)."""
+    `workers` > 1 extracts in that many processes (SQLite stores). Errors past `max_errors`
+    in one file are counted, not listed."""
+    max_article_bytes(), article_seconds()  # a bad setting fails before any work
     with _fewer_collections():
-        return _ingest(store, inputs, progress, strict, fmt, include, exclude, outlets, workers)
+        return _ingest(store, inputs, progress, strict, fmt, include, exclude, outlets, workers, max_errors)
 
 
 @contextmanager
@@ -138,15 +137,19 @@ def _fewer_collections():
 
 
 def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, include, exclude, outlets,
-            workers: int) -> IngestSummary:
+            workers: int, max_errors: int) -> IngestSummary:
     summary, batch, pending = IngestSummary(), [], {}
+    errors, warnings = ErrorLog(summary.errors, max_errors), ErrorLog(summary.warnings, max_errors, "warnings")
     use_outlet_files(list(outlets))
     before = _totals(store)
     records = read_inputs(inputs, fmt, include, exclude)
     for record, outcome in _outcomes(store, records, pending, workers):
+        if isinstance(outcome, Skipped):
+            warnings.add("", str(outcome))
+            continue
         if isinstance(outcome, (InputError, str)):
             summary.failed += 1
-            summary.errors.append(str(outcome))
+            errors.add(_file_of(record), str(outcome))
         else:
             pending.update((i, None) for i in outcome.nodes if i.startswith("doc:"))
             batch.append(outcome)
@@ -157,6 +160,8 @@ def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, in
         if len(batch) >= BATCH:
             _flush(store, batch, summary, pending)
     _flush(store, batch, summary, pending)
+    errors.close()
+    warnings.close()
     after = _totals(store)
     summary.entities_added, summary.edges_added = after[0] - before[0], after[1] - before[1]
     return summary
@@ -177,17 +182,20 @@ def _outcomes(store: Store, records, pending: dict, workers: int):
         from kg.parallel import resolved_in_workers
         yield from resolved_in_workers(records, path, workers)
         return
-    known = known_documents(store, pending)
+    known, seconds = known_documents(store, pending), article_seconds()
+    prepare = _prepare_for(store)
     for record in records:
-        yield record, record if isinstance(record, InputError) else _facts_or_error(record, known)
+        yield record, record if isinstance(record, InputError) else extracted(record, known, prepare, seconds)
 
 
-def _facts_or_error(article: Article, known) -> Facts | str:
-    """An extractor bug on one article is that article's failure, not the batch's."""
-    try:
-        return facts_for(article, known)
-    except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
-        return f"{article.source or article.id}: extraction failed ({type(exc).__name__}: {exc})"
+def _prepare_for(store: Store) -> Callable[[Facts], Facts | Rows]:
+    """The SQLite store takes ready rows; making them per article (as workers do) turns a value
+    it could not write into that article's error instead of a failed batch."""
+    from kg.stores.sqlite import SQLiteStore
+    if isinstance(store, SQLiteStore):
+        from kg.stores.sqlite_rows import rows_of
+        return rows_of
+    return lambda facts: facts
 
 
 def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: dict) -> None:
@@ -195,10 +203,16 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         return
     new_dated = new_dated_documents(store, batch)
     for result in store.upsert_many(batch):
-        setattr(summary, result.status, getattr(summary, result.status) + 1)
+        _tally(summary, result.status)
         summary.nodes += result.nodes
         summary.edges += result.edges
     summary.resettled += settle_documents(
         store, new_dated, lambda article: facts_for(article, known_documents(store, {})))
     batch.clear()
     pending.clear()
+
+
+def _tally(summary: IngestSummary, status: str) -> None:
+    """The store's `replaced` is, seen from the input, the same source changed."""
+    name = "changed" if status == "replaced" else status
+    setattr(summary, name, getattr(summary, name) + 1)

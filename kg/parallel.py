@@ -19,24 +19,23 @@ from kg.stores.sqlite_rows import Rows, rows_of
 
 Outcome = Rows | InputError | str  # a str is an extraction failure message
 _worker_known: Callable[[str], list[str]] | None = None
+_worker_seconds = 0.0
 
 
-def _init(store_path: str) -> None:
-    global _worker_known
+def _init(store_path: str, seconds: float) -> None:
+    global _worker_known, _worker_seconds
     from kg.ingest import known_documents
     from kg.stores.sqlite import SQLiteStore
-    _worker_known = known_documents(SQLiteStore(store_path), {})
+    _worker_known, _worker_seconds = known_documents(SQLiteStore(store_path), {}), seconds
 
 
 def _work(record: Article | InputError) -> Outcome:
-    """The outcome alone: the parent keeps the record (sending it back would double the traffic)."""
+    """The outcome alone: the parent keeps the record (sending it back would double the traffic).
+    A failing or over-budget article is that article's error; the run goes on."""
     if isinstance(record, InputError):
         return record
-    from kg.ingest import facts_for
-    try:
-        return rows_of(facts_for(record, _worker_known))  # the parent only writes them
-    except Exception as exc:  # noqa: BLE001 - the article fails, the run goes on
-        return f"{record.source or record.id}: extraction failed ({type(exc).__name__}: {exc})"
+    from kg.ingest import extracted
+    return extracted(record, _worker_known, rows_of, _worker_seconds)  # the parent only writes the rows
 
 
 IN_FLIGHT = 512  # records read ahead of the store: the pool would otherwise read all the input
@@ -56,7 +55,9 @@ def resolved_in_workers(records: Iterable[Article | InputError], store_path: str
             sent.append(record)
             yield record
 
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(store_path,)) as pool:
+    from kg.budget import article_seconds
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_init,
+                                                  initargs=(store_path, article_seconds())) as pool:
         try:
             for outcome in pool.imap(_work, feed(), chunksize=16):
                 record = sent.popleft()  # imap yields in input order

@@ -10,8 +10,11 @@ import codecs
 import gzip
 import io
 import os
+import math
 import re
 from typing import BinaryIO
+
+from kg.errors import KgError
 
 FORMATS = ("text", "html", "jsonl")
 HEAD = 64 * 1024
@@ -31,16 +34,36 @@ _CONTROLS = re.compile("[" + "".join(f"\\x{c:02x}" for c in [*range(0x20), *rang
                                       if chr(c) not in _ALLOWED_CONTROLS) + "]")
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 class Unreadable(Exception):
     """The bytes are not an article in any format we read; `str()` is the reason."""
 
 
 def max_article_bytes() -> int:
     """The most one article (a text/HTML file or one JSONL line) may be: KG_MAX_ARTICLE_MB, default 10."""
+    return max(1, int(positive_setting("KG_MAX_ARTICLE_MB", 10, "megabytes") * 1_000_000))
+
+
+def positive_setting(variable: str, default: float, unit: str) -> float:
+    """A finite positive number from the environment; anything else is the user's one-line error."""
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
     try:
-        return max(1, int(float(os.environ.get("KG_MAX_ARTICLE_MB", "10")) * 1_000_000))
+        value = float(text)
     except ValueError:
-        return 10_000_000
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise KgError(f"{variable} must be a positive number of {unit}, not {text!r}")
+    return value
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (a JSON `\\udc80` escape, a broken crawler) cannot be stored or encoded as
+    UTF-8: each becomes U+FFFD, as undecodable bytes do elsewhere."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def limit_text() -> str:
@@ -77,21 +100,44 @@ def peek(stream: BinaryIO) -> tuple[bytes, BinaryIO]:
 
 def binary_kind(head: bytes) -> str | None:
     """'binary file (looks like a PDF document)' and the like, for bytes that are no text."""
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            return f"binary file (looks like {what}), not text"
-    if bom(head) is None and b"\x00" in head:
+    if magic := magic_kind(head):
+        return magic
+    if text_codec(head) is None and b"\x00" in head:
         return "binary file (contains NUL bytes), not text"
     return None
+
+
+def magic_kind(head: bytes) -> str | None:
+    """What a file's magic bytes say it is, when that is a known binary format."""
+    return next((f"binary file (looks like {what}), not text" for magic, what in _MAGIC if head.startswith(magic)),
+                None)
 
 
 def bom(raw: bytes) -> str | None:
     return next((codec for mark, codec in _BOMS if raw.startswith(mark)), None)
 
 
+def text_codec(raw: bytes) -> str | None:
+    """The codec a BOM names, or UTF-16 recognised without one: in Vietnamese or English text
+    most characters are below U+0100, so one byte of each pair is nearly always NUL and the
+    other nearly never."""
+    if codec := bom(raw):
+        return codec
+    if b"\x00" not in raw[:HEAD]:  # the common case, at C speed: no UTF-16 without NULs
+        return None
+    sample = raw[:HEAD - HEAD % 2] if len(raw) % 2 == 0 or len(raw) > HEAD else raw[:-1]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= len(zeros) * 0.3 and other.count(0) <= len(other) // 100:
+            return codec
+    return None
+
+
 def sniff(head: bytes) -> str:
     """`jsonl`, `html` or `text`, from the first characters."""
-    codec = bom(head)
+    codec = text_codec(head)
     start = head[:HEAD].decode(codec or "utf-8", "ignore").lstrip("\ufeff \t\r\n")
     if start.startswith("{"):
         return "jsonl"
@@ -101,8 +147,14 @@ def sniff(head: bytes) -> str:
 
 
 def decode(raw: bytes, html: bool = False) -> tuple[str, str]:
-    """Text and the encoding it was read with; raises `Unreadable` for binary or unknown bytes."""
-    codec = bom(raw)
+    """Text and the encoding it was read with; raises `Unreadable` for binary or unknown bytes.
+    (Known binary formats were already told apart by their magic bytes, see `read_stream`.)"""
+    if b"\x00" not in raw and not raw.startswith(codecs.BOM_UTF8):  # most input: UTF-8, at C speed
+        try:
+            return _checked(raw.decode("utf-8")), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    codec = text_codec(raw)
     if codec:
         try:
             text = raw.decode(codec)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from kg.errors import InputError, KgError
 from kg.facts import Article
 from kg.text import nfc
+from loaders.detect import without_surrogates
 
 OUTLETS = Path(__file__).resolve().parents[1] / "kg" / "data" / "outlets.tsv"
 MIN_BODY = 40  # characters: less than this is navigation, not an article
@@ -33,11 +34,12 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext"):
 
 def read_html_article(html: str, source: str, article_id: str, url: str | None = None,
                       encoding: str | None = None) -> Article | InputError:
-    """One saved page; `InputError` when the page has no article body."""
+    """One saved page; `InputError` when the page has no article body. Its id is its URL (the
+    one given, the "saved from" mark, or the page's canonical link), else `article_id`."""
     import trafilatura
     from trafilatura.utils import load_html
 
-    html = nfc(html)
+    html = nfc(without_surrogates(html))
     url = url or _saved_from(html)
     try:
         tree = load_html(html)
@@ -55,8 +57,8 @@ def read_html_article(html: str, source: str, article_id: str, url: str | None =
         return InputError(source, "HTML page has no article body (main-content extraction found no text)")
     if title:  # as the portal text reader: "title\n\nbody"
         text = f"{title}\n\n{text}"
-    page_url = url or doc.url
-    return Article(id=article_id, text=text, title=title, url=page_url, published=doc.date or None,
+    page_url = url or (_canonical(tree) if tree is not None else None) or doc.url
+    return Article(id=page_url or article_id, text=text, title=title, url=page_url, published=doc.date or None,
                    section=_clean((doc.categories or [None])[0]) or None, views=views,
                    author=_clean(doc.author) or None, images=images,
                    province_context=outlet_province(page_url or doc.hostname or ""),
@@ -112,6 +114,16 @@ def _views(tree) -> int | None:
         if match and re.sub(r"\D", "", match.group(1)):
             return int(re.sub(r"\D", "", match.group(1))[:15])
     return None
+
+
+def _canonical(tree) -> str | None:
+    """The page's own absolute URL: its canonical link, else its Open Graph URL (trafilatura
+    reads the first only for host names it recognises, and never the second)."""
+    links = [link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower()]
+    metas = [meta.get("content") for meta in tree.iter("meta")
+             if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
+    return next((u.strip() for u in links + metas if u and u.strip().lower().startswith(("http://", "https://"))),
+                None)
 
 
 def _saved_from(html: str) -> str | None:

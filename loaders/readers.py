@@ -6,8 +6,10 @@ single article (a text/HTML file, one JSONL line) may exceed `max_article_bytes(
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -17,8 +19,8 @@ from typing import BinaryIO
 from kg.errors import InputError
 from kg.facts import Article
 from kg.text import nfc
-from loaders.detect import (FORMATS, Unreadable, binary_kind, bom, decode, limit_text, max_article_bytes, peek,
-                            sniff)
+from loaders.detect import (FORMATS, Unreadable, binary_kind, decode, limit_text, magic_kind, max_article_bytes,
+                            peek, sniff, text_codec, without_surrogates)
 from loaders.html import outlet_province, read_html_article
 
 _UPDATE_LINE = re.compile(
@@ -33,19 +35,35 @@ _STREAM_ERRORS = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSErr
 Record = Article | InputError
 
 
-def read_path(path: Path, fmt: str | None = None) -> Iterator[Record]:
-    """Read one file (gzip or not); the format comes from its content unless `fmt` says."""
+def file_id(path: Path, root: Path | None = None) -> str:
+    """The id of an article read from a file without a URL: its path relative to the current
+    folder, so `kg ingest site` and `kg ingest site/a/index.txt` agree; outside the current
+    folder, its path under the input `root` (a folder named on the command line, else the
+    file's own folder), the root's name first."""
+    absolute, here = Path(os.path.abspath(path)), Path.cwd()
+    if absolute.is_relative_to(here) and absolute != here:
+        return absolute.relative_to(here).as_posix()
+    base = Path(os.path.abspath(root if root is not None else absolute.parent))
+    return absolute.relative_to(base.parent).as_posix()
+
+
+def read_path(path: Path, fmt: str | None = None, article_id: str | None = "") -> Iterator[Record]:
+    """Read one file (gzip or not); the format comes from its content unless `fmt` says.
+    `article_id` is the id of an article without a URL ("" → `file_id(path)`; None → a hash
+    of its content, for a FIFO)."""
     try:
         stream = open(path, "rb")
     except OSError as exc:
         yield InputError(str(path), _os_reason(exc))
         return
     with stream:
-        yield from read_stream(stream, str(path), Path(path.name.removesuffix(".gz")).stem or "article", fmt)
+        yield from read_stream(stream, str(path), file_id(path) if article_id == "" else article_id, fmt)
 
 
-def read_stream(stream: BinaryIO, source: str, article_id: str, fmt: str | None = None) -> Iterator[Record]:
-    """One input stream: a text or HTML article, or JSON Lines of articles."""
+def read_stream(stream: BinaryIO, source: str, article_id: str | None, fmt: str | None = None) -> Iterator[Record]:
+    """One input stream: a text or HTML article, or JSON Lines of articles (the line number
+    after `article_id` identifies a line without id or url; without `article_id`, a hash of
+    the content identifies an article, as for stdin)."""
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     try:
@@ -54,17 +72,19 @@ def read_stream(stream: BinaryIO, source: str, article_id: str, fmt: str | None 
             yield InputError(source, "empty file")
             return
         fmt = fmt or sniff(head)
-        if binary_kind(head):
-            yield InputError(source, binary_kind(head))
+        # in JSON Lines a NUL is one line's problem (that line's decode rejects it)
+        binary = magic_kind(head) if fmt == "jsonl" else binary_kind(head)
+        if binary:
+            yield InputError(source, binary)
         elif fmt == "jsonl":
-            yield from _jsonl_stream(stream, source, bom(head))
+            yield from _jsonl_stream(stream, source, text_codec(head), article_id)
         else:
-            yield _one_article(stream, source, article_id, fmt)
+            yield _identified(_one_article(stream, source, article_id, fmt))
     except _STREAM_ERRORS as exc:
         yield InputError(source, _os_reason(exc))
 
 
-def _one_article(stream: BinaryIO, source: str, article_id: str, fmt: str) -> Record:
+def _one_article(stream: BinaryIO, source: str, article_id: str | None, fmt: str) -> Record:
     cap = max_article_bytes()
     raw = stream.read(cap + 1)
     if len(raw) > cap:
@@ -77,19 +97,26 @@ def _one_article(stream: BinaryIO, source: str, article_id: str, fmt: str) -> Re
     if not text.strip():
         return InputError(source, "empty file")
     if fmt == "html":
-        return read_html_article(text, source, article_id, encoding=encoding)
-    article = read_text_article(text, source=source, article_id=article_id)
+        return read_html_article(text, source, article_id or "", encoding=encoding)
+    article = read_text_article(text, source=source, article_id=article_id or "")
     article.encoding = encoding
     return article
 
 
-def read_jsonl(text: str, source: str) -> Iterator[Record]:
+def _identified(record: Record) -> Record:
+    """An article that has no id yet (stdin, a FIFO) is identified by its text."""
+    if isinstance(record, Article) and not record.id:
+        record.id = "sha256:" + hashlib.sha256(record.text.encode("utf-8")).hexdigest()[:32]
+    return record
+
+
+def read_jsonl(text: str, source: str, article_id: str | None = None) -> Iterator[Record]:
     """JSON Lines already in memory (kept for callers that have a string)."""
-    yield from _jsonl_stream(io.BytesIO(text.encode("utf-8")), source, None)
+    yield from _jsonl_stream(io.BytesIO(without_surrogates(text).encode("utf-8")), source, None, article_id)
 
 
-def _jsonl_stream(stream: BinaryIO, source: str, codec: str | None) -> Iterator[Record]:
-    wide = codec if codec in ("utf-16", "utf-32") else None
+def _jsonl_stream(stream: BinaryIO, source: str, codec: str | None, article_id: str | None) -> Iterator[Record]:
+    wide = codec if codec and codec.startswith(("utf-16", "utf-32")) else None
     if wide:  # rare: re-encode through a text stream, line by line
         stream = _reencoded(stream, wide)
     cap, number = max_article_bytes(), 0
@@ -100,7 +127,8 @@ def _jsonl_stream(stream: BinaryIO, source: str, codec: str | None) -> Iterator[
                 pass  # skip the rest of the over-long line without holding it
             yield InputError(source, f"line is longer than {limit_text()}, the limit for one article", number)
         elif line.strip():
-            yield _jsonl_line(line, source, number, wide)
+            line_id = f"{article_id}:{number}" if article_id else None
+            yield _identified(_jsonl_line(line, source, number, wide, line_id))
 
 
 def _reencoded(stream: BinaryIO, codec: str) -> BinaryIO:
@@ -126,18 +154,18 @@ class _Utf8Lines(io.RawIOBase):
         return n
 
 
-def _jsonl_line(raw: bytes, source: str, number: int, codec: str | None) -> Record:
+def _jsonl_line(raw: bytes, source: str, number: int, codec: str | None, line_id: str | None) -> Record:
     try:
         line, encoding = decode(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
     except Unreadable as exc:
         return InputError(source, str(exc), number)
-    record = _jsonl_record(line, source, number)
+    record = _jsonl_record(line, source, number, line_id)
     if isinstance(record, Article):
         record.encoding = record.encoding or codec or encoding
     return record
 
 
-def _jsonl_record(line: str, source: str, number: int) -> Record:
+def _jsonl_record(line: str, source: str, number: int, line_id: str | None) -> Record:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -149,18 +177,19 @@ def _jsonl_record(line: str, source: str, number: int) -> Record:
         return InputError(source, "invalid JSON (nested too deeply)", number)
     if not isinstance(row, dict):
         return InputError(source, f"record is a JSON {type(row).__name__}, not an object", number)
-    article_id = str(row.get("id") or row.get("url") or f"{Path(source).stem}-{number}")
+    given = _opt(row.get("id"))  # kept as given; else the url, else the line (or the text's hash)
     text, html = row.get("text"), row.get("html")
     if (not isinstance(text, str) or not text.strip()) and isinstance(html, str) and html.strip():
-        return _jsonl_html(row, html, source, number, article_id)
+        return _jsonl_html(row, html, source, number, given or line_id)
     if not isinstance(text, str) or not text.strip():
         return InputError(source, "record has no 'text'" if text in (None, "") or isinstance(text, str)
                           else f"'text' is a JSON {type(text).__name__}, not a string", number)
     views = row.get("views")
     article = Article(
-        id=article_id, text=nfc(text), title=_opt(row.get("title")), url=_opt(row.get("url")),
+        id=given or _opt(row.get("url")) or line_id or "", text=nfc(without_surrogates(text)),
+        title=_opt(row.get("title")), url=_opt(row.get("url")),
         published=_opt(row.get("published")), section=_opt(row.get("section")),
-        views=views if isinstance(views, int) and not isinstance(views, bool) else None,
+        views=views if isinstance(views, int) and not isinstance(views, bool) and 0 <= views < 1 << 63 else None,
         author=_opt(row.get("author")), province_context=_opt(row.get("province_context")),
         source=f"{source}:{number}")
     if not article.province_context and article.url:
@@ -168,18 +197,20 @@ def _jsonl_record(line: str, source: str, number: int) -> Record:
     return article
 
 
-def _jsonl_html(row: dict, html: str, source: str, number: int, article_id: str) -> Record:
-    """A crawl line carrying the page itself (`html`, and usually `url`) instead of `text`."""
-    article = read_html_article(html, f"{source}:{number}", article_id, url=_opt(row.get("url")))
+def _jsonl_html(row: dict, html: str, source: str, number: int, article_id: str | None) -> Record:
+    """A crawl line carrying the page itself (`html`, and usually `url`) instead of `text`;
+    an `id` given wins over the page's URL, which wins over the line."""
+    article = read_html_article(html, f"{source}:{number}", article_id or "", url=_opt(row.get("url")))
     if isinstance(article, InputError):
         return InputError(source, article.reason, number)
+    article.id = _opt(row.get("id")) or article.id
     for name in ("title", "published", "section", "author", "province_context"):
         setattr(article, name, _opt(row.get(name)) or getattr(article, name))
     return article
 
 
 def _opt(value) -> str | None:
-    return nfc(str(value)) if value not in (None, "") else None
+    return nfc(without_surrogates(str(value))) if value not in (None, "") else None
 
 
 def _os_reason(exc: BaseException) -> str:
@@ -194,7 +225,7 @@ def _os_reason(exc: BaseException) -> str:
 
 def read_text_article(text: str, source: str, article_id: str) -> Article:
     """Portal text: section, title, update line, body, images + captions, glued byline."""
-    lines = nfc(text).replace("\r\n", "\n").split("\n")
+    lines = nfc(without_surrogates(text)).replace("\r\n", "\n").split("\n")
     header = next((i for i, line in enumerate(lines[:8]) if _UPDATE_LINE.search(line)), None)
     article = Article(id=article_id, text="", source=source)
     if header is not None:
@@ -216,7 +247,7 @@ def _read_header(article: Article, head: list[str], update: re.Match) -> None:
     day, month, year, views = update.groups()
     article.published = f"{year}-{int(month):02d}-{int(day):02d}"
     if views:
-        article.views = int(re.sub(r"\D", "", views))
+        article.views = int(re.sub(r"\D", "", views)[:15])  # a count, not a 64-bit overflow in a store
 
 
 def _take_images(article: Article, body: list[str]) -> list[str]:

@@ -78,7 +78,7 @@ def test_ingest_reports_each_failure_and_stores_the_rest(tmp_path):
     path = str(tmp_path / "x.db")
     result = runner.invoke(app, ["ingest", str(good), str(tmp_path / "missing.txt"), "--store", path, "--json"])
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["articles"] == {"new": 1, "unchanged": 0, "replaced": 0, "failed": 2}
+    assert json.loads(result.stdout)["articles"] == {"new": 1, "unchanged": 0, "changed": 0, "failed": 2}
     assert "good.jsonl:2" in result.stderr and "missing.txt" in result.stderr
 
 
@@ -102,7 +102,7 @@ def test_extract_jsonl_keeps_ids(tmp_path):
 
 
 def test_forget(db):
-    result = runner.invoke(app, ["forget", "hau-giang-2023-08-09", "--store", db])
+    result = runner.invoke(app, ["forget", "examples/hau-giang-2023-08-09.txt", "--store", db])
     assert result.exit_code == 0
     data = json.loads(runner.invoke(app, ["stats", "--store", db, "--json"]).stdout)
     assert data["articles"] == 3 and "AMENDS" not in data["edges"]

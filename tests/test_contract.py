@@ -147,7 +147,7 @@ def test_reingest_is_idempotent(stores):
     for db in (stores["sqlite"], stores["bolt"]):
         before = db.counts()
         summary = ingest(db, [str(EXAMPLES)])
-        assert (summary.new, summary.unchanged, summary.replaced, summary.failed) == (0, 4, 0, 0)
+        assert (summary.new, summary.unchanged, summary.changed, summary.failed) == (0, 4, 0, 0)
         assert db.counts() == before
 
 

@@ -79,7 +79,7 @@ def test_sigkill_at_random_moments_keeps_whole_batches_and_resumes(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)["articles"]
-    assert counts["new"] + counts["unchanged"] == ARTICLES and counts["failed"] == counts["replaced"] == 0
+    assert counts["new"] + counts["unchanged"] == ARTICLES and counts["failed"] == counts["changed"] == 0
     articles, claims, edges = snapshot(db)
     assert articles == sorted(order) and claims == ref_claims and edges == ref_edges
     print("articles stored at each kill:", stored_counts)

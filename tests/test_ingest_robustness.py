@@ -61,7 +61,7 @@ def test_each_bad_input_is_one_line_and_the_rest_lands(tmp_path):
     (bad / "cut.jsonl.gz").write_bytes(gzip.compress(row("z1").encode("utf-8") * 20)[:-10])
     (bad / "ok.txt").write_text(f"Hội nghị sơ kết\n\n{GOOD}", encoding="utf-8")
     db = str(tmp_path / "kg.db")
-    result = runner.invoke(app, ["ingest", str(bad), "--store", db, "--json"])
+    result = runner.invoke(app, ["ingest", str(bad), "--include", "*", "--store", db, "--json"])
     assert result.exit_code == 1
     lines = errors_of(result.stderr)
     expected = [
@@ -81,7 +81,7 @@ def test_each_bad_input_is_one_line_and_the_rest_lands(tmp_path):
     for line, want in zip(lines, expected):
         assert line.startswith(f"Error: {bad}/{want}"), (line, want)
     data = json.loads(result.stdout)
-    assert data["articles"] == {"new": 3, "unchanged": 0, "replaced": 0, "failed": 10}
+    assert data["articles"] == {"new": 3, "unchanged": 0, "changed": 0, "failed": 10}
     assert data["added"]["entities"] > 0 and data["added"]["edges"] > 0
 
 
@@ -157,7 +157,7 @@ def test_exit_codes_and_strict_stops_at_first_failure(tmp_path):
     strict = runner.invoke(app, ["ingest", str(first), str(broken), str(last), "--store", db, "--strict", "--json"])
     assert strict.exit_code == 1 and errors_of(strict.stderr) == [
         f"Error: {broken}:1: invalid JSON (Expecting property name enclosed in double quotes at column 2)"]
-    assert json.loads(strict.stdout)["articles"] == {"new": 0, "unchanged": 1, "replaced": 0, "failed": 1}
+    assert json.loads(strict.stdout)["articles"] == {"new": 0, "unchanged": 1, "changed": 0, "failed": 1}
     store = SQLiteStore(db)
     assert store.article("a3") is None
     store.close()

@@ -14,7 +14,8 @@ import pytest
 
 from kg.errors import InputError
 from kg.gazetteer import lookup
-from kg.ingest import expand_inputs, ingest, read_inputs
+from kg.ingest import ingest
+from loaders.inputs import expand_inputs, read_inputs
 from loaders.html import OUTLETS, outlet_province, use_outlet_files
 from loaders.readers import read_path, read_stream
 
@@ -80,7 +81,7 @@ def test_html_article_metadata_images_and_province(tmp_path):
     article = one(page)
     assert not isinstance(article, InputError), article
     assert (article.id, article.title, article.published, article.author, article.section, article.views) == \
-        ("hoi-nghi", TITLE, "2023-05-12", "Minh Tâm", "Chính trị", 2345)
+        ("https://baohaugiang.com.vn/chinh-tri/hoi-nghi-123.html", TITLE, "2023-05-12", "Minh Tâm", "Chính trị", 2345)
     assert article.url == "https://baohaugiang.com.vn/chinh-tri/hoi-nghi-123.html"
     assert article.province_context == "Hậu Giang"
     assert article.images == [{"file": "hoinghi.jpg", "caption": CAPTION, "src": "/images/2023/hoinghi.jpg"}]
@@ -123,7 +124,7 @@ def test_encodings_decode_to_nfc_and_are_recorded(tmp_path, store, encode, expec
     assert article.encoding == expected
     assert article.text == f"{TITLE}\n\n{BODY}\n{MORE}"  # NFC, whatever the bytes were
     assert ingest(store, [str(path)]).failed == 0
-    assert store.article("bai")["encoding"] == expected
+    assert store.article(f"{tmp_path.name}/bai.txt")["encoding"] == expected
 
 
 def test_jsonl_lines_in_utf16_and_legacy_encoding(tmp_path):
@@ -190,8 +191,10 @@ def test_folders_recurse_with_include_and_exclude(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     root = str(tmp_path / "a")
-    names = lambda **kw: [p.relative_to(tmp_path / "a").as_posix() for p in expand_inputs([root], **kw)]
-    assert names() == ["one.html", "b/skip.tmp", "b/two.jsonl", "drafts/three.txt"]
+    names = lambda **kw: [p.relative_to(tmp_path / "a").as_posix() for p in expand_inputs([root], **kw)
+                          if isinstance(p, Path)]
+    assert names() == ["one.html", "b/two.jsonl", "drafts/three.txt"]  # article formats only
+    assert names(include=["*"]) == ["one.html", "b/skip.tmp", "b/two.jsonl", "drafts/three.txt"]
     assert names(exclude=["*.tmp", "drafts/*"]) == ["one.html", "b/two.jsonl"]
     assert names(include=["*.html", "b/*.jsonl"]) == ["one.html", "b/two.jsonl"]
 
@@ -202,4 +205,4 @@ def test_stdin_is_sniffed_too(monkeypatch):
     assert [a.id for a in read_inputs(["-"])] == ["s1"]
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(PAGE.encode("utf-8"))))
     [article] = read_inputs(["-"])
-    assert article.id == "stdin" and article.title == TITLE
+    assert article.id == "https://baohaugiang.com.vn/chinh-tri/hoi-nghi-123.html" and article.title == TITLE

@@ -88,13 +88,13 @@ def test_push_replaces_changed_articles_and_keeps_what_other_articles_claim(sour
     foreign = tmp_path / "foreign" / "not-in-the-source.txt"  # the same nodes, claimed by another article
     foreign.parent.mkdir()
     foreign.write_text(text, encoding="utf-8")
-    changed = tmp_path / "changed" / original.name  # the same article id, one attendee fewer
-    changed.parent.mkdir()
+    changed = tmp_path / "edited" / EXAMPLES.name / original.name  # the same article id, one attendee fewer
+    changed.parent.mkdir(parents=True)
     changed.write_text(re.sub(r"Cùng dự có[^.]*\.", "", text, count=1), encoding="utf-8")
     assert changed.read_text(encoding="utf-8") != text
     edited = SQLiteStore(str(tmp_path / "edited.db"))
     ingest(edited, [str(EXAMPLES)])
-    assert ingest(edited, [str(changed)]).replaced == 1
+    assert ingest(edited, [str(changed)]).changed == 1
     expected = SQLiteStore(str(tmp_path / "expected.db"))
     for path in (EXAMPLES, changed, foreign):
         ingest(expected, [str(path)])

@@ -1,5 +1,6 @@
 """RDF side: generated ontology and shapes, stable IRIs, streamed exports, SHACL, SPARQL."""
 import json
+from urllib.parse import unquote
 
 import pytest
 import rdflib
@@ -146,7 +147,7 @@ def test_trig_traces_each_claim_to_its_exact_text(example_store, tmp_path):
     assert len(bundles) == result["graphs"]
     checked = 0
     for bundle in bundles:
-        article_id = str(ds.value(bundle, PROV.hadPrimarySource)).rsplit("/", 1)[1]
+        article_id = unquote(str(ds.value(bundle, PROV.hadPrimarySource)).rsplit("/", 1)[1])  # ids hold "/"
         text = example_store.article(article_id)["text"]
         claims = ds.graph(bundle)
         for target in claims.subjects(RDF.type, OA.SpecificResource):

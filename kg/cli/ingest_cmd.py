@@ -22,7 +22,8 @@ Inputs = Annotated[list[str], typer.Argument(
 FormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="Read every input as text, html or jsonl [default: detected from content].")]
 IncludeOpt = Annotated[list[str] | None, typer.Option(
-    "--include", help="Only files in folders whose name or relative path matches this glob (repeatable).")]
+    "--include", help="Take the files in folders whose name or relative path matches this glob (repeatable) "
+                      "[default: .txt .html .htm .jsonl .json .gz].")]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
     "--exclude", help="Skip files in folders whose name or relative path matches this glob (repeatable).")]
 OutletsOpt = Annotated[list[str] | None, typer.Option(
@@ -36,7 +37,9 @@ def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
                strict: Annotated[bool, typer.Option(help="Stop at the first failure.")] = False,
                fmt: FormatOpt = None, include: IncludeOpt = None, exclude: ExcludeOpt = None,
                outlets: OutletsOpt = None,
-               workers: Annotated[int, typer.Option(min=1, max=64, help="Extract in this many processes.")] = 1
+               workers: Annotated[int, typer.Option(min=1, max=64, help="Extract in this many processes.")] = 1,
+               max_errors: Annotated[int, typer.Option(
+                   min=0, help="Errors listed per input file; the rest are counted.")] = 20
                ) -> None:
     """Read articles, extract facts with evidence, and store them."""
     from kg.ingest import ingest
@@ -45,7 +48,9 @@ def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
         task = bar.add_task("ingest", total=None)
         summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict, fmt=fmt,
                          include=include or (), exclude=exclude or (), outlets=outlets or (),
-                         workers=workers)
+                         workers=workers, max_errors=max_errors)
+    for message in summary.warnings:
+        err.print(f"Warning: {message}", markup=False, highlight=False)
     for message in summary.errors:
         err.print(f"Error: {message}", markup=False, highlight=False)
     if as_json:
@@ -75,7 +80,7 @@ def extract_cmd(inputs: Inputs,
                 out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here.")] = None,
                 fmt: FormatOpt = None) -> None:
     """Print extracted facts as JSON Lines in the gold shape, without a store."""
-    from kg.ingest import read_inputs
+    from loaders.inputs import read_inputs
     from loaders.extract import extract as extract_article
     failed, fmt = 0, _format(fmt)
     sink = open(out_file, "w", encoding="utf-8") if out_file else None
@@ -108,11 +113,23 @@ def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).
 
 
 def _article_id(db, text: str) -> str:
+    """An id, a title, a URL, or the path of the file the article was read from."""
     if db.article(text):
         return text
+    if (from_file := _file_article(text)) and db.article(from_file):
+        return from_file
     for node in db.find(text, "Article", exact=True):
         return node.id.removeprefix("article:")
     for node in db.iter_nodes("Article"):
         if node.props.get("url") == text:
             return node.id.removeprefix("article:")
     return text
+
+
+def _file_article(text: str) -> str | None:
+    """The id `kg ingest` gave the file at this path, when `text` names one."""
+    from loaders.readers import file_id
+    try:
+        return file_id(Path(text)) if Path(text).is_file() else None
+    except (OSError, ValueError):  # no path at all (too long, a NUL inside)
+        return None

@@ -1,12 +1,19 @@
-"""Lineage as a Rich tree, JSON, Mermaid or Graphviz dot (for pasting into reports)."""
+"""Lineage as a Rich tree, JSON, Mermaid or Graphviz dot (for pasting into reports).
+
+Every picture has the same orientation: what a document rests on above it, what implements
+it below (Mermaid `graph BT` and dot `rankdir=BT`, edges pointing from the implementing
+document up to the one it implements)."""
 from __future__ import annotations
 
 import json
 
 import typer
+from rich.text import Text
 from rich.tree import Tree
 
-from kg.cli.common import out, print_json
+from kg.cli.common import cell, clean, out, print_json, styled
+from kg.cli.output import show_evidence
+from queries.dates import readable
 
 
 def render(result: dict, fmt: str) -> None:
@@ -17,8 +24,10 @@ def render(result: dict, fmt: str) -> None:
 
 
 def _label(node: dict) -> str:
-    bits = [node.get("type"), node.get("issuer"), node.get("date"), node.get("province")]
-    return f"{node['number']} ({', '.join(b for b in bits if b)})"
+    bits = [node.get("type"), node.get("issuer"), readable(node.get("date")), node.get("province")]
+    via = " — links a match to the root" if node.get("via") else ""
+    details = ", ".join(b for b in bits if b)
+    return clean(cell(f"{node['number']} ({details}){via}"))
 
 
 def _more(result: dict) -> dict[tuple[str, str], int]:
@@ -26,45 +35,65 @@ def _more(result: dict) -> dict[tuple[str, str], int]:
     return {(m["id"], m["direction"]): m["count"] for m in result.get("more", [])}
 
 
-def _tree(result: dict) -> None:
-    nodes = {n["id"]: n for n in result["nodes"]}
-    tree = Tree(f"[bold]{_label(nodes[result['root']])}[/bold]")
-    seen, more = {result["root"]}, _more(result)
+def _branches(result: dict, direction: str) -> Tree | None:
+    """One direction's tree from the root (down: implementing documents; up: the documents
+    it rests on), each document once: a document reached again is named, not repeated."""
+    nodes, more = {n["id"]: n for n in result["nodes"]}, _more(result)
+    near, far = ("to", "from") if direction == "down" else ("from", "to")
+    tree, seen = Tree(styled("what implements it (below)" if direction == "down" else
+                             "what it rests on (above)", "italic")), {result["root"]}
 
     def grow(branch: Tree, node_id: str) -> None:
-        for edge in result["edges"]:
-            if edge["to"] == node_id and result["direction"] != "up":
-                child, arrow = edge["from"], f"{edge['rel']} ←"
-            elif edge["from"] == node_id and result["direction"] != "down":
-                child, arrow = edge["to"], f"→ {edge['rel']}"
-            else:
-                continue
-            label = f"{arrow} {_label(nodes[child])}  [dim]{', '.join(edge['sources'])}[/dim]"
+        for edge in (e for e in result["edges"] if e[near] == node_id):
+            child = edge[far]
+            arrow = f"{edge['rel']} ←" if direction == "down" else f"→ {edge['rel']}"
+            label = Text(f"{arrow} {_label(nodes[child])}  ").append(clean(", ".join(edge["sources"])), "dim")
             if child in seen:
-                branch.add(label + " [red](seen above)[/red]")
+                branch.add(Text(f"{arrow} {nodes[child]['number']} (listed above)", "dim"))
                 continue
             seen.add(child)
             grow(branch.add(label), child)
-        for direction in ("down", "up"):
-            if more.get((node_id, direction)):
-                branch.add(f"[yellow]… {more[node_id, direction]} more {direction}[/yellow]")
+        if more.get((node_id, direction)):
+            branch.add(styled(f"… {more[node_id, direction]} more {direction}", "yellow"))
 
     grow(tree, result["root"])
-    out.print(tree)
+    return tree if tree.children else None
+
+
+def _tree(result: dict) -> None:
+    root = next(n for n in result["nodes"] if n["id"] == result["root"])
+    up = _branches(result, "up") if result["direction"] != "down" else None
+    down = _branches(result, "down") if result["direction"] != "up" else None
+    if up:
+        out.print(up)
+    out.print(styled(_label(root), "bold"))
+    if down:
+        out.print(down)
+    if not (up or down):
+        out.print(f"no {'documents' if result['direction'] == 'both' else result['direction'] + 'ward documents'} "
+                  f"found{' that match the filters' if any((result.get('filters') or {}).values()) else ''}")
     if result.get("truncated"):
-        out.print(f"[yellow]Cut at {result['fanout']} per document and {result['limit']} in all: "
-                  f"--fanout 0 --limit 0 lists everything.[/yellow]")
+        out.print(styled(f"Cut at {result['fanout']} per document and {result['limit']} in all: "
+                         f"--fanout 0 --limit 0 lists everything.", "yellow"))
     for cycle in result["cycles"]:
-        out.print(f"[red]cycle:[/red] {' → '.join(cycle)}")
+        out.print(Text("cycle: ", "red").append(clean(" → ".join(cycle))))
+    for edge in result["edges"] if result["edges"] and "evidence" in result["edges"][0] else []:
+        nodes = {n["id"]: n["number"] for n in result["nodes"]}
+        show_evidence(f"{nodes[edge['from']]} {edge['rel']} {nodes[edge['to']]}", edge["evidence"])
 
 
 def _mermaid(result: dict) -> None:
     ids = {n["id"]: f"d{i}" for i, n in enumerate(result["nodes"])}
-    lines = ["graph TD"] + [f'  {ids[n["id"]]}["{_label(n)}"]' for n in result["nodes"]]
+    lines = ["graph BT"] + [f'  {ids[n["id"]]}["{_mermaid_text(_label(n))}"]' for n in result["nodes"]]
     lines += [f"  {ids[e['from']]} -->|{e['rel']}| {ids[e['to']]}" for e in result["edges"]]
     for i, ((node_id, direction), count) in enumerate(_more(result).items()):
         lines += [f'  more{i}["… {count} more {direction}"]', f"  {ids[node_id]} -.- more{i}"]
     typer.echo("\n".join(lines))
+
+
+def _mermaid_text(text: str) -> str:
+    """Mermaid labels cannot hold a raw double quote; its entity code can."""
+    return text.replace('"', "#quot;")
 
 
 def _dot(result: dict) -> None:

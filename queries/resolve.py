@@ -1,6 +1,7 @@
 """Turning what a user typed into one entity, or a list of candidates."""
 from __future__ import annotations
 
+import re
 from difflib import get_close_matches
 from functools import lru_cache
 
@@ -112,9 +113,13 @@ def pick(store: Store, text: str, node_type: str, province: str | None = None,
 def _near(store: Store, text: str, node_type: str) -> str:
     """Did-you-mean for a name or number that matches nothing: names sharing a word with it
     (documents: its number part, so `Nghị quyết 21-NQ/TW` and `21-nq-tw` find `21-NQ/TW`)."""
-    words = [w for w in ascii_key(text).replace("-", " ").replace("/", " ").split() if len(w) > 1]
-    numbered = [w for w in words if any(ch.isdigit() for ch in w)]
+    number = re.search(r"\d[\w./-]*", text)
+    if number:  # compare numbers with numbers: "Nghị quyết 21-nq-tw" means 21-NQ/TW
+        text = number.group(0)
+        words = [re.match(r"\d+", text).group(0)]
+    else:
+        words = [w for w in ascii_key(text).split() if len(w) > 1]
     names: set[str] = set()
-    for word in (numbered or words)[:4]:
+    for word in words[:4]:
         names.update(n.name for n in store.find(word, node_type, limit=50))
     return did_you_mean(text, sorted(names))

@@ -36,9 +36,12 @@ class Screen(Console):
 
     def __init__(self, **kwargs):
         super().__init__(soft_wrap=True, markup=False, emoji=False, highlight=False, **kwargs)
+        self._widened: int | None = None
 
     @property
     def size(self) -> ConsoleDimensions:
+        if self._widened:
+            return ConsoleDimensions(self._widened, super().size.height)
         if self.is_terminal:
             return super().size
         return ConsoleDimensions(PIPE_WIDTH, 25)
@@ -52,11 +55,15 @@ class Screen(Console):
 
     def print(self, *objects, **kwargs) -> None:
         if self.is_terminal and "width" not in kwargs:
-            need = max((Measurement.get(self, self.options, o).minimum for o in objects
+            unbounded = self.options.update_width(PIPE_WIDTH)
+            need = max((Measurement.get(self, unbounded, o).minimum for o in objects
                         if not isinstance(o, str)), default=0)
             if need > self.width:
-                kwargs["width"] = need
-        super().print(*objects, **kwargs)
+                self._widened = need
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._widened = None
 
 
 out = Screen()

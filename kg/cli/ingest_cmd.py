@@ -108,6 +108,7 @@ def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).
 
 
 def _article_id(db, text: str) -> str:
+    text = text.removeprefix("article:")  # the node id `search` and `why` show
     if db.article(text):
         return text
     for node in db.find(text, "Article", exact=True):

@@ -3,6 +3,8 @@ the terminal (issue 12 item 9). Articles here are composed for these tests."""
 import csv
 import io
 import json
+import shlex
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -279,3 +281,23 @@ def test_not_found_answers_json_too(examples):
 def test_did_you_mean_for_numbers_and_names(examples):
     assert "did you mean 21-NQ/TW" in kg("doc", "Nghị quyết 21-NQ/T", "--store", examples).stderr
     assert "did you mean Trần Minh Khoa" in kg("person", "Tran Minh Khao", "--store", examples).stderr
+
+
+# -- the README's examples run on the bundled examples -------------------------------------------------
+
+
+def readme_examples() -> list[str]:
+    text = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Using it", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.startswith("kg ")]
+
+
+def test_every_readme_example_runs_and_prints_something(tmp_path, monkeypatch, capsys):
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE", raising=False)
+    lines = readme_examples()
+    assert len(lines) >= 20
+    for line in lines:
+        code, out, err = run_main(shlex.split(line, comments=True)[1:], capsys)
+        assert code == 0 and out.strip(), f"{line}\n{err}"

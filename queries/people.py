@@ -1,6 +1,7 @@
 """Who chaired what, a person's posts over time, who held a post."""
 from __future__ import annotations
 
+from kg.errors import Ambiguous
 from kg.graph import Edge, Node
 from kg.stores.base import Store
 from queries.evidence import Articles, edge_source
@@ -23,7 +24,12 @@ def chaired(store: Store, person: str, province: str | None = None, since: str |
             until: str | None = None, limit: int = 50, offset: int = 0, evidence: bool = False) -> dict:
     """`kg chaired`: the meetings a person chaired, newest first, with co-chairs and sources
     (with `evidence`, `chair_evidence`: the sentences saying they chaired it)."""
-    node = find_person(store, person)
+    try:
+        node = find_person(store, person)
+    except Ambiguous:  # the province filters meetings, and picks the person a name alone cannot
+        if not province:
+            raise
+        node = find_person(store, person, province)
     which = meeting_filter(province, since, until, person=node.id, role="CHAIRED_BY")
     rows, info = meeting_page(store, which, limit, offset, evidence)
     for row in rows:
@@ -122,4 +128,5 @@ def _attested_around(rows: list[dict], on: str) -> tuple[list[dict], dict | None
     after = [r for r in rows if r["first"] and r["first"] > on]
     brief = lambda r: r and {"id": r["id"], "name": r["name"], "first": r["first"], "last": r["last"]}  # noqa: E731
     return [], {"before": brief(max(before, key=lambda r: r["last"], default=None)),
-                "after": brief(min(after, key=lambda r: r["first"], default=None))}
+                "after": brief(min(after, key=lambda r: r["first"], default=None)),
+                "undated": [brief(r) for r in rows if not r["first"]]}

@@ -10,6 +10,7 @@ from kg.gazetteer import Province, lookup, provinces
 from kg.graph import Node
 from kg.stores.base import Store
 from kg.text import ascii_key
+from kg.vocab import expand
 
 
 @lru_cache(maxsize=1)
@@ -97,10 +98,12 @@ def pick(store: Store, text: str, node_type: str, province: str | None = None,
     by_id = store.get(text) if ":" in text else None
     if by_id is not None and by_id.type == node_type:
         return by_id
-    def matching(exact: bool) -> list[Node]:
-        return [n for n in store.find(text, node_type, limit=200, exact=exact)
+    def matching(written: str, exact: bool) -> list[Node]:
+        return [n for n in store.find(written, node_type, limit=200, exact=exact)
                 if in_province(node_scope(n), province)]
-    candidates = matching(exact=True) or matching(exact=False)
+    # posts and organisations are stored with abbreviations expanded (UBND, HĐND, BTV…)
+    forms = list(dict.fromkeys([text, expand(text)] if node_type in ("Post", "Organization") else [text]))
+    candidates = next((found for exact in (True, False) for form in forms if (found := matching(form, exact))), [])
     if not candidates:
         where = f" in {province}" if province else ""
         raise NotFound(f"no {node_type.lower()} matches {text!r}{where}{_near(store, text, node_type)}")

@@ -3,8 +3,11 @@ the terminal (issue 12 item 9). Articles here are composed for these tests."""
 import csv
 import io
 import json
+import os
 import shlex
 import shutil
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -12,7 +15,8 @@ from typer.testing import CliRunner
 from kg.cli.app import app, main
 from kg.cli.common import Screen, table
 from kg.stores.sqlite import SQLiteStore
-from tests.composed import meetings_store
+from kg.graph import Node
+from tests.composed import meeting, meetings_store
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -151,10 +155,18 @@ def test_unknown_province_is_an_error_with_suggestions(examples):
     assert result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("abbreviation", ["HCM", "TP.HCM", "BR-VT", "TT-Huế"])
-def test_province_abbreviations_resolve(examples, abbreviation):
-    result = kg("meetings", "-p", abbreviation, "--store", examples, "--json")
-    assert result.exit_code == 0 and json.loads(result.stdout)["meetings"] == []
+@pytest.mark.parametrize("abbreviation, held_in", [("HCM", "TP Hồ Chí Minh"), ("TP.HCM", "TP Hồ Chí Minh"),
+                                                   ("BR-VT", "Bà Rịa - Vũng Tàu"), ("TT-Huế", "Huế")])
+def test_province_abbreviations_resolve(tmp_path, abbreviation, held_in):
+    store = SQLiteStore(str(tmp_path / "p.db"))
+    for n, (slug, name) in enumerate([("ho-chi-minh", "TP Hồ Chí Minh"), ("ba-ria-vung-tau", "Bà Rịa - Vũng Tàu"),
+                                      ("hue", "Huế"), ("ha-noi", "Hà Nội")], 1):
+        store.upsert(meeting(n, f"Hội nghị {n}", f"2024-0{n}-01", Node(f"province:{slug}", "Province", name), []))
+    store.close()
+    result = kg("meetings", "-p", abbreviation, "--store", str(tmp_path / "p.db"), "--json")
+    assert result.exit_code == 0, result.output
+    assert held_in in {m["province"] for m in json.loads(result.stdout)["meetings"]}
+    assert "Hà Nội" not in {m["province"] for m in json.loads(result.stdout)["meetings"]}
 
 
 def test_dates_iso_and_day_month_year_agree_others_are_one_line_errors(examples, capsys):
@@ -301,3 +313,14 @@ def test_every_readme_example_runs_and_prints_something(tmp_path, monkeypatch, c
     for line in lines:
         code, out, err = run_main(shlex.split(line, comments=True)[1:], capsys)
         assert code == 0 and out.strip(), f"{line}\n{err}"
+
+
+def test_shell_completion_offers_numbers_and_names_from_the_store(examples):
+    def complete(*words):
+        env = {**os.environ, "KG_STORE": examples, "_KG_COMPLETE": "complete_bash",
+               "COMP_WORDS": " ".join(["kg", *words]), "COMP_CWORD": str(len(words))}
+        run = subprocess.run([sys.executable, "-c", "from kg.cli.app import main; main()"], env=env,
+                             capture_output=True, text=True, timeout=60)
+        return run.stdout.split("\n")
+    assert "20-CT/TU" in complete("lineage", "20") and "21-NQ/TW" in complete("doc", "21")
+    assert "Trần Minh Khoa" in complete("person", "Trần")

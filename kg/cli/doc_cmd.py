@@ -61,7 +61,7 @@ def unresolved_cmd(store: StoreOpt = None, limit: LimitOpt = 50, offset: OffsetO
     with open_store(store, create=False, mapped=True) as db:
         r = queries.unresolved_documents(db, limit, offset)
     emit(r, r["documents"], ["number", "type", "province", "cited_by", "id"], fmt,
-         title=f"Unresolved document mentions: {r['total']}", empty="none")
+         title="Unresolved document mentions", count=str(r["total"]), empty="none")
 
 
 LineageFormat = Annotated[str, typer.Option("--format", "-f", help="tree, json, mermaid or dot")]

@@ -157,7 +157,8 @@ def _nobody(r: dict) -> str:
     near = r.get("nearest") or {}
     bits = [f"last attested before: {near['before']['name']} (last attested {near['before']['last']})"
             if near.get("before") else "", f"first attested after: {near['after']['name']} "
-            f"(first attested {near['after']['first']})" if near.get("after") else ""]
+            f"(first attested {near['after']['first']})" if near.get("after") else "",
+            "undated, so not placed: " + ", ".join(u["name"] for u in near["undated"]) if near.get("undated") else ""]
     return "; ".join(["no one is attested", *[b for b in bits if b]])
 
 

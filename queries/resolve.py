@@ -55,13 +55,22 @@ def _parsed(text: str) -> Province | None:
     return min(same, key=lambda p: p.legacy) if same else None
 
 
-def did_you_mean(text: str, names: list[str]) -> str:
-    """"; did you mean A, B?" for the names nearest `text` (accents and case aside), or ""."""
+def did_you_mean(text: str, names: list[str], folded=ascii_key) -> str:
+    """"; did you mean A, B?" for the names nearest `text` (compared as `folded` makes them:
+    accents and case aside by default), or ""."""
     by_key: dict[str, str] = {}
     for name in names:
-        by_key.setdefault(ascii_key(name), name)
-    near = get_close_matches(ascii_key(text), list(by_key), n=3, cutoff=0.6)
+        by_key.setdefault(folded(name), name)
+    near = get_close_matches(folded(text), list(by_key), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(by_key[k] for k in near)}?" if near else ""
+
+
+def _number_key(text: str) -> str:
+    """A document number as letters and digits from its first digit: `Nghị quyết 21-nq-tw`,
+    `21 NQ TW` and `21-NQ/TW` all read 21nqtw."""
+    bare = re.sub(r"[^0-9a-z]", "", ascii_key(text))
+    first = re.search(r"\d", bare)
+    return bare[first.start():] if first else bare
 
 
 def in_province(scope: str | None, wanted: str | None) -> bool:
@@ -114,15 +123,9 @@ def pick(store: Store, text: str, node_type: str, province: str | None = None,
 
 
 def _near(store: Store, text: str, node_type: str) -> str:
-    """Did-you-mean for a name or number that matches nothing: names sharing a word with it
-    (documents: its number part, so `Nghị quyết 21-NQ/TW` and `21-nq-tw` find `21-NQ/TW`)."""
-    number = re.search(r"\d[\w./-]*", text)
-    if number:  # compare numbers with numbers: "Nghị quyết 21-nq-tw" means 21-NQ/TW
-        text = number.group(0)
-        words = [re.match(r"\d+", text).group(0)]
-    else:
-        words = [w for w in ascii_key(text).split() if len(w) > 1]
-    names: set[str] = set()
-    for word in words[:4]:
-        names.update(n.name for n in store.find(word, node_type, limit=50))
-    return did_you_mean(text, sorted(names))
+    """Did-you-mean for a name or number that matches nothing: stored names sharing a word
+    with it (for numbers: the leading digits), nearest first."""
+    digits = re.search(r"\d+", text)
+    words = [digits.group(0)] if digits else [w for w in ascii_key(text).split() if len(w) > 1][:4]
+    names = sorted({n.name for word in words for n in store.find(word, node_type, limit=50)})
+    return did_you_mean(text, names, _number_key if digits else ascii_key)

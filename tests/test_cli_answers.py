@@ -106,6 +106,12 @@ def test_markup_and_escapes_in_articles_are_shown_as_text(hostile, command):
         assert "[trực tuyến] sơ kết [/bold] quý I" in result.stdout
 
 
+def test_csv_and_tsv_carry_no_terminal_controls(hostile):
+    for fmt in ("csv", "tsv"):
+        result = kg("meetings", "--store", hostile, "-f", fmt)
+        assert result.exit_code == 0 and "\x1b" not in result.stdout and "[/bold]" in result.stdout
+
+
 def test_json_escapes_terminal_controls_but_keeps_the_text(hostile):
     data = json.loads(kg("meetings", "--store", hostile, "--json").stdout)
     assert "\x1b[2J" in data["meetings"][0]["name"]
@@ -291,7 +297,8 @@ def test_not_found_answers_json_too(examples):
 
 
 def test_did_you_mean_for_numbers_and_names(examples):
-    assert "did you mean 21-NQ/TW" in kg("doc", "Nghị quyết 21-NQ/T", "--store", examples).stderr
+    for written in ("Nghị quyết 21-NQ/TW", "21-nq-tw", "21 NQ TW"):
+        assert "did you mean 21-NQ/TW" in kg("doc", written, "--store", examples).stderr, written
     assert "did you mean Trần Minh Khoa" in kg("person", "Tran Minh Khao", "--store", examples).stderr
 
 

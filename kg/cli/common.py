@@ -147,6 +147,7 @@ def print_json(data) -> None:
     sys.stdout.write(json_text(data) + "\n")
 
 
+HEADINGS = {"co_chairs": "co-chairs", "first": "first attested", "last": "last attested"}
 DATE_COLUMNS = {"date", "first", "last", "published", "on"}
 ID_COLUMNS = {"id", "article", "source", "sources", "post_id", "province_id", "meeting_id"}
 
@@ -157,7 +158,8 @@ def table(rows: list[dict], columns: list[str] | None = None, title: str | None 
     grid = Table(title=title, show_lines=False)
     for column in columns:
         whole = column in ID_COLUMNS or column.endswith("_id")
-        grid.add_column(column.replace("_", " "), no_wrap=whole, overflow="ignore" if whole else "fold")
+        grid.add_column(HEADINGS.get(column, column.replace("_", " ")), no_wrap=whole,
+                        overflow="ignore" if whole else "fold")
     for row in rows:
         grid.add_row(*[cell(readable(row.get(c)) if c in DATE_COLUMNS else row.get(c)) for c in columns])
     return grid

@@ -62,7 +62,7 @@ def _delimited(rows: list[dict], columns: list[str], fmt: str) -> None:
 def _flat(value) -> str:
     if isinstance(value, list):
         return "; ".join(_flat(v) for v in value)
-    return cell(value)
+    return clean(cell(value))
 
 
 def show_evidence(fact: str, sources: list[dict]) -> None:

@@ -145,9 +145,9 @@ def holders_cmd(post: Annotated[str, typer.Argument(help='A post, e.g. "Bí thư
     fmt = chosen(fmt, as_json)
     with open_store(store, create=False, mapped=True) as db:
         r = queries.holders(db, post, province, on, limit, offset, evidence)
-    rows = [{**h, "last_attested": h["last"]} for h in brief_sources(r["holders"])]
+    rows = brief_sources(r["holders"])
     title = r["post"]["name"] + (f", attested around {on}" if on else "")
-    emit(r, rows, ["name", "first", "last_attested", "attestations", "sources"], fmt, title=title,
+    emit(r, rows, ["name", "first", "last", "attestations", "sources"], fmt, title=title,
          count=of(r, "holders"),
          empty=_nobody(r), evidence=(lambda h: [(f"{h['name']}: {r['post']['name']}", h["evidence"])])
          if evidence else None)

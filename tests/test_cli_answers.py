@@ -331,3 +331,60 @@ def test_shell_completion_offers_numbers_and_names_from_the_store(examples):
         return run.stdout.split("\n")
     assert "20-CT/TU" in complete("lineage", "20") and "21-NQ/TW" in complete("doc", "21")
     assert "Trần Minh Khoa" in complete("person", "Trần")
+
+
+# -- evidence, lineage for analysts, why, path -------------------------------------------------------------
+
+
+def test_chair_evidence_is_the_chu_tri_sentence_with_the_name_marked(examples):
+    data = json.loads(kg("chaired", "Tran Minh Khoa", "--evidence", "--store", examples, "--json").stdout)
+    for row in data["meetings"]:
+        (source,) = row["chair_evidence"]
+        start, end = source["span"]
+        assert "chủ trì" in source["sentence"] and source["sentence"][start:end] == "Trần Minh Khoa"
+        assert source["article"] and source["published"]
+    piped = kg("chaired", "Tran Minh Khoa", "--evidence", "--store", examples).stdout
+    assert "đồng chí [Trần Minh Khoa], Bí thư Tỉnh ủy" in piped and "example.org" in piped
+
+
+@pytest.mark.parametrize("command", [["holders", "Bí thư Tỉnh ủy Hậu Giang"], ["person", "Lê Thị Hồng Nhung"],
+                                     ["doc", "45/KH-UBND"], ["lineage", "45/KH-UBND", "--both"],
+                                     ["path", "Trần Minh Khoa", "21-NQ/TW"], ["who-chaired", "giao ban"]])
+def test_evidence_marks_the_claimed_words_in_each_quoted_sentence(examples, command):
+    text = kg(*command, "--evidence", "--store", examples).stdout
+    quotes = [line.strip() for line in text.splitlines() if line.startswith("      ")]
+    assert quotes and any("[" in q and "]" in q for q in quotes)
+
+
+def test_lineage_filters_the_tree_not_the_root(examples):
+    plans = json.loads(kg("lineage", "21-NQ/TW", "--type", "Quyet dinh", "--store", examples, "--json").stdout)
+    kept = {n["number"]: n.get("via") for n in plans["nodes"]}
+    assert kept == {"21-NQ/TW": False, "20-CT/TU": True, "45/KH-UBND": True, "1234/QĐ-UBND": False}
+    elsewhere = json.loads(kg("lineage", "21-NQ/TW", "-p", "Ninh Bình", "--store", examples, "--json").stdout)
+    assert elsewhere["root"] == "doc:central:21-nq-tw-2012" and elsewhere["edges"] == []
+    recent = json.loads(kg("lineage", "21-NQ/TW", "--since", "2023-01-01", "--store", examples, "--json").stdout)
+    assert {n["number"] for n in recent["nodes"] if not n.get("via")} == {"21-NQ/TW", "1234/QĐ-UBND"}
+
+
+def test_coverage_lists_provinces_with_and_without_implementing_documents(examples):
+    data = json.loads(kg("coverage", "21-NQ/TW", "--store", examples, "--json").stdout)
+    assert [(p["province"], p["count"]) for p in data["provinces"]] == [("Cần Thơ", 3)]
+    assert "Ninh Bình" in data["none_found"] and "Cần Thơ" not in data["none_found"]
+    text = kg("coverage", "21-NQ/TW", "--store", examples).stdout
+    assert "45/KH-UBND (2022-03-02)" in text and "None found in" in text
+
+
+def test_why_lists_every_claim_with_its_sentence(examples):
+    data = json.loads(kg("why", "doc:hau-giang:45-kh-ubnd-2022", "--store", examples, "--json").stdout)
+    types = {c["type"] for c in data["claims"]}
+    assert {"MENTIONS", "IMPLEMENTS", "AMENDS"} <= types and all(c["sentence"] for c in data["claims"])
+    between = json.loads(kg("why", "doc:hau-giang:45-kh-ubnd-2022", "doc:hau-giang:1234-qd-ubnd-2023",
+                            "--store", examples, "--json").stdout)
+    assert [c["type"] for c in between["claims"]] == ["AMENDS"]
+
+
+def test_path_respects_max_hops_and_avoids_hubs(examples):
+    found = json.loads(kg("path", "Trần Minh Khoa", "21-NQ/TW", "--store", examples, "--json").stdout)
+    assert not any(n["id"].startswith("province:") for n in found["nodes"])
+    short = kg("path", "Trần Minh Khoa", "21-NQ/TW", "--max-hops", "1", "--store", examples)
+    assert short.exit_code == 1 and "--max-hops 1" in short.stderr

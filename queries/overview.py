@@ -56,8 +56,8 @@ def path(store: Store, source: str, target: str, max_hops: int = 6, through_hubs
 
     Articles are left out of the graph walked ("both mentioned in one article" is not a
     relation), and so are hubs, unless `through_hubs`: a node linked to more than
-    `hub_degree` others (a province, a central resolution) joins almost anything to anything.
-    Provinces are always hubs. A chain longer than `max_hops` is not an answer."""
+    `hub_degree` others (a busy province, a central resolution) joins almost anything to
+    anything. A chain longer than `max_hops` is not an answer."""
     import networkx as nx
     start, end = _one(store, source), _one(store, target)
     graph = nx.Graph()
@@ -66,8 +66,7 @@ def path(store: Store, source: str, target: str, max_hops: int = 6, through_hubs
             graph.add_edge(edge.src, edge.dst)
             graph.edges[edge.src, edge.dst].setdefault("claims", []).append(edge)
     if not through_hubs:
-        hubs = [n for n in graph if n not in (start.id, end.id)
-                and (n.startswith("province:") or graph.degree(n) > hub_degree)]
+        hubs = [n for n in graph if n not in (start.id, end.id) and graph.degree(n) > hub_degree]
         graph.remove_nodes_from(hubs)
     try:
         ids = nx.shortest_path(graph, start.id, end.id)

@@ -383,8 +383,15 @@ def test_why_lists_every_claim_with_its_sentence(examples):
     assert [c["type"] for c in between["claims"]] == ["AMENDS"]
 
 
-def test_path_respects_max_hops_and_avoids_hubs(examples):
-    found = json.loads(kg("path", "Trần Minh Khoa", "21-NQ/TW", "--store", examples, "--json").stdout)
-    assert not any(n["id"].startswith("province:") for n in found["nodes"])
+def test_path_avoids_hubs_unless_asked(example_store):
+    import queries
+    from kg.errors import NotFound
+    through = queries.path(example_store, "Trần Minh Khoa", "21-NQ/TW", through_hubs=True, hub_degree=1)
+    assert len(through["hops"]) >= 2  # every node inside a chain has two links at least
+    with pytest.raises(NotFound, match="avoiding hubs"):
+        queries.path(example_store, "Trần Minh Khoa", "21-NQ/TW", hub_degree=1)
+
+
+def test_path_respects_max_hops(examples):
     short = kg("path", "Trần Minh Khoa", "21-NQ/TW", "--max-hops", "1", "--store", examples)
     assert short.exit_code == 1 and "--max-hops 1" in short.stderr

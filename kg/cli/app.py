@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
@@ -32,6 +31,7 @@ if hasattr(typer_core.TyperOption, "display_type_rich"):
 
 
 def _kg_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
     try:
         return version("kg")
     except PackageNotFoundError:

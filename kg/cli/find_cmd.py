@@ -79,7 +79,7 @@ def why_cmd(node: Annotated[str, typer.Argument(help="A node id (as search shows
 def path_cmd(source: str, target: str, store: StoreOpt = None,
              max_hops: Annotated[int, typer.Option("--max-hops", min=1, help="Longest chain accepted.")] = 6,
              through_hubs: Annotated[bool, typer.Option(
-                 "--through-hubs", help="Also walk through provinces and nodes with over 50 links.")] = False,
+                 "--through-hubs", help="Also walk through hubs: nodes with over 50 links.")] = False,
              evidence: EvidenceOpt = False, fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """The shortest chain of relations between two entities, each hop with its evidence."""
     fmt = chosen(fmt, as_json)

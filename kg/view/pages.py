@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from queries.dates import readable
 from kg.view.svg import Box, Layout, Link, colours_of, render
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}
@@ -50,7 +51,7 @@ def page(title: str, layout: Layout, evidence: Evidence) -> str:
 
 
 def _doc_box(doc: dict, evidence: str | None = None) -> Box:
-    return Box(doc["id"], [doc["number"], ", ".join(b for b in (doc.get("type"), doc.get("date")) if b),
+    return Box(doc["id"], [doc["number"], ", ".join(b for b in (doc.get("type"), readable(doc.get("date"))) if b),
                            doc.get("province") or ""], doc.get("province") or "", evidence)
 
 
@@ -75,7 +76,24 @@ def lineage_page(result: dict) -> str:
 
 
 def _levels(result: dict) -> dict[str, int]:
-    """Root 0; a document it rests on -1, -2 …; one implementing it 1, 2 … (first reach wins)."""
+    """Root 0; what it rests on -1, -2 …; what implements it 1, 2 …. A document is placed one
+    row beyond the farthest of its neighbours on the root's side (longest path), so that no
+    edge runs along a row; a cycle stops moving after as many rounds as there are documents."""
+    level = _first_reach(result)
+    for _ in range(len(level)):
+        moved = False
+        for edge in result["edges"]:
+            src, dst = edge["from"], edge["to"]
+            if src in level and dst in level and level[dst] >= 0 and 0 < level[src] <= level[dst]:
+                level[src], moved = level[dst] + 1, True
+            if src in level and dst in level and level[src] <= 0 and level[src] <= level[dst] < 0:
+                level[dst], moved = level[src] - 1, True
+        if not moved:
+            break
+    return level
+
+
+def _first_reach(result: dict) -> dict[str, int]:
     level, frontier = {result["root"]: 0}, [result["root"]]
     while frontier:
         step = []
@@ -107,7 +125,7 @@ def person_page(profile: dict) -> str:
             sources = [e for e in m.get("chair_evidence", []) if e["chair"] == person["name"]] or \
                 [{**s, "sentence": s.get("title")} for s in m["sources"]]
             anchor = evidence.add(f"{person['name']} {role} {m['name']} ({m['date'] or 'undated'})", sources)
-            meetings.append(Box(f"{role}:{m['id']}", [m["name"], m["date"] or "undated", role], role, anchor))
+            meetings.append(Box(f"{role}:{m['id']}", [m["name"], readable(m["date"]) or "undated", role], role, anchor))
             links.append(Link(f"{role}:{m['id']}", person["id"], role, anchor))
     me = Box(person["id"], [person["name"], person["province"] or "", person["id"]], "person")
     return page(f"{person['name']} ({person['id']})", Layout([r for r in (posts, [me], meetings) if r], links),
@@ -128,7 +146,7 @@ def doc_page(doc: dict) -> str:
             links.append(Link(other["id"], doc["id"], rel["rel"], anchor))
     for act in doc["acted_on_by"]:
         anchor = evidence.add(f"{act['meeting']} {act['action'] or 'acts on'} {doc['number']}", [act["evidence"]])
-        below.append(Box(act["meeting_id"], [act["meeting"], act["date"] or "undated", act["action"] or ""],
+        below.append(Box(act["meeting_id"], [act["meeting"], readable(act["date"]) or "undated", act["action"] or ""],
                          "meeting", anchor))
         links.append(Link(act["meeting_id"], doc["id"], act["action"] or "acts on", anchor))
     cited = evidence.add(f"{doc['number']} cited by {doc['cited_total']} articles", doc.get("evidence", []))

@@ -291,6 +291,14 @@ def test_every_list_query_speaks_every_format(examples, command):
     assert len(rows) == len(lines) + 1 == len(tsv) and rows[0] == tsv[0]
 
 
+def test_lineage_edges_as_rows(examples):
+    rows = list(csv.DictReader(io.StringIO(kg("lineage", "21-NQ/TW", "-f", "csv", "--store", examples)
+                                           .stdout.removeprefix("\ufeff"))))
+    assert {(r["from_number"], r["rel"], r["to_number"]) for r in rows} == {
+        ("20-CT/TU", "implements", "21-NQ/TW"), ("45/KH-UBND", "implements", "20-CT/TU"),
+        ("1234/QĐ-UBND", "amends", "45/KH-UBND")}
+
+
 def test_not_found_answers_json_too(examples):
     result = kg("chaired", "Người Không Có", "--store", examples, "--json")
     assert result.exit_code == 1 and json.loads(result.stdout)["error"] == "notfound"

@@ -64,7 +64,8 @@ def unresolved_cmd(store: StoreOpt = None, limit: LimitOpt = 50, offset: OffsetO
          title="Unresolved document mentions", count=str(r["total"]), empty="none")
 
 
-LineageFormat = Annotated[str, typer.Option("--format", "-f", help="tree, json, mermaid or dot")]
+LineageFormat = Annotated[str, typer.Option("--format", "-f", help="tree, json, mermaid, dot, or one edge a row: "
+                                                                   "jsonl, csv (UTF-8 with BOM) or tsv")]
 
 
 @app.command("lineage")

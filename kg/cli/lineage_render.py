@@ -12,15 +12,24 @@ from rich.text import Text
 from rich.tree import Tree
 
 from kg.cli.common import cell, clean, out, print_json, styled
-from kg.cli.output import show_evidence
+from kg.cli.output import emit, show_evidence
 from queries.dates import readable
 
 
 def render(result: dict, fmt: str) -> None:
     renderers = {"json": print_json, "tree": _tree, "mermaid": _mermaid, "dot": _dot}
+    if fmt in ("jsonl", "csv", "tsv"):  # one edge a row, for scripts and spreadsheets
+        return emit(result, _edge_rows(result), ["from_number", "rel", "to_number", "from", "to", "sources"], fmt,
+                    title="", empty="")
     if fmt not in renderers:
-        raise typer.BadParameter(f"unknown format {fmt!r} (tree, json, mermaid, dot)", param_hint="--format")
+        raise typer.BadParameter(f"unknown format {fmt!r} (tree, json, jsonl, csv, tsv, mermaid, dot)",
+                                 param_hint="--format")
     renderers[fmt](result)
+
+
+def _edge_rows(result: dict) -> list[dict]:
+    numbers = {n["id"]: n["number"] for n in result["nodes"]}
+    return [{**e, "from_number": numbers[e["from"]], "to_number": numbers[e["to"]]} for e in result["edges"]]
 
 
 def _label(node: dict) -> str:

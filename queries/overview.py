@@ -24,7 +24,7 @@ def stats(store: Store) -> dict:
 def articles(store: Store, limit: int = 50, offset: int = 0) -> dict:
     """`kg articles`: the stored articles, newest published first."""
     nodes = sorted(store.iter_nodes("Article"), key=lambda n: (n.props.get("published") or "", n.id), reverse=True)
-    rows = [{**article_ref(n.props, n.id.removeprefix("article:")), "title": n.props.get("title") or n.name}
+    rows = [article_ref(store.article(n.id.removeprefix("article:")) or n.props, n.id.removeprefix("article:"))
             for n in nodes[offset:offset + limit]]
     return {"articles": rows, **page(len(nodes), limit, offset, len(rows))}
 

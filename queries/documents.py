@@ -29,8 +29,8 @@ def doc_ref(node: Node) -> dict:
 
 def document(store: Store, number: str, province: str | None = None, limit: int = 50,
              evidence: bool = False) -> dict:
-    """`kg doc`: type, issuer, date, meetings that acted on it, citing articles (the newest
-    `limit`; `cited_total` counts them all), relations. Sources that date the document
+    """`kg doc`: type, issuer, date, meetings that acted on it, citing articles (the first
+    `limit` by id; `cited_total` counts them all), relations. Sources that date the document
     differently are in `conflicts`: the date shown is the one most sources give."""
     node = find_document(store, number, province)
     articles = Articles(store) if evidence else None
@@ -39,7 +39,7 @@ def document(store: Store, number: str, province: str | None = None, limit: int 
               **({"evidence": edge_source(articles, e)} if articles else {})}
              for e, m in store.neighbours(node.id, "ACTS_ON", "in")]
     mentions = store.neighbours(node.id, "MENTIONS", "in")
-    cited = sorted({e.article_id.removeprefix("article:") for e, _ in mentions}, reverse=True)
+    cited = sorted({e.article_id.removeprefix("article:") for e, _ in mentions})
     relations = [{"rel": schema().edges[e.type].lineage, "direction": direction, "document": doc_ref(other),
                   "article": e.article_id, **({"evidence": edge_source(articles, e)} if articles else {})}
                  for direction in ("out", "in") for e, other in _lineage_neighbours(store, node.id, direction)]

@@ -42,7 +42,7 @@ def _render_doc(r: dict, evidence: bool) -> None:
     if r["relations"]:
         rows = [{**x, "other": x["document"]["number"], "other_id": x["document"]["id"]} for x in r["relations"]]
         out.print(table(rows, ["direction", "rel", "other", "other_id", "article"], title="Relations"))
-    more = f" (newest {len(r['cited_by'])} of {r['cited_total']}; --limit for more)" \
+    more = f" ({len(r['cited_by'])} of {r['cited_total']}; --limit for more)" \
         if r["cited_total"] > len(r["cited_by"]) else ""
     out.print("cited by" + more + ": " + (", ".join(r["cited_by"]) or "-"))
     if evidence:

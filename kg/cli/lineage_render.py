@@ -44,35 +44,58 @@ def _more(result: dict) -> dict[tuple[str, str], int]:
     return {(m["id"], m["direction"]): m["count"] for m in result.get("more", [])}
 
 
-def _branches(result: dict, direction: str) -> Tree | None:
-    """One direction's tree from the root (down: implementing documents; up: the documents
-    it rests on), each document once: a document reached again is named, not repeated."""
+def _descendants(result: dict) -> Tree | None:
+    """What implements the root, as a tree below it, each document once: a document reached
+    again is named, not repeated."""
     nodes, more = {n["id"]: n for n in result["nodes"]}, _more(result)
-    near, far = ("to", "from") if direction == "down" else ("from", "to")
-    tree, seen = Tree(styled("what implements it (below)" if direction == "down" else
-                             "what it rests on (above)", "italic")), {result["root"]}
+    tree, seen = Tree(styled("what implements it (below)", "italic")), {result["root"]}
 
     def grow(branch: Tree, node_id: str) -> None:
-        for edge in (e for e in result["edges"] if e[near] == node_id):
-            child = edge[far]
-            arrow = f"{edge['rel']} ←" if direction == "down" else f"→ {edge['rel']}"
-            label = Text(f"{arrow} {_label(nodes[child])}  ").append(clean(", ".join(edge["sources"])), "dim")
+        for edge in (e for e in result["edges"] if e["to"] == node_id):
+            child, arrow = edge["from"], f"{edge['rel']} ←"
             if child in seen:
                 branch.add(Text(f"{arrow} {nodes[child]['number']} (listed above)", "dim"))
                 continue
             seen.add(child)
+            label = Text(f"{arrow} {_label(nodes[child])}  ").append(clean(", ".join(edge["sources"])), "dim")
             grow(branch.add(label), child)
-        if more.get((node_id, direction)):
-            branch.add(styled(f"… {more[node_id, direction]} more {direction}", "yellow"))
+        if more.get((node_id, "down")):
+            branch.add(styled(f"… {more[node_id, 'down']} more down", "yellow"))
 
     grow(tree, result["root"])
     return tree if tree.children else None
 
 
+def _ancestors(result: dict) -> Text | None:
+    """What the root rests on, farthest first, so that reading down the page leads to the
+    root: each document once (at its nearest distance), with what rests on it."""
+    level, frontier = {result["root"]: 0}, [result["root"]]
+    while frontier:
+        step = []
+        for edge in (e for e in result["edges"] if e["from"] in frontier and e["to"] not in level):
+            level[edge["to"]] = level[edge["from"]] - 1
+            step.append(edge["to"])
+        frontier = step
+    above = sorted((n for n in level if level[n] < 0), key=lambda n: (level[n], n))
+    if not above:
+        return None
+    nodes, more = {n["id"]: n for n in result["nodes"]}, _more(result)
+    lines = Text("what it rests on (above, farthest first)\n", "italic")
+    for node_id in above:
+        resting = [f"{nodes[e['from']]['number']} {e['rel'].replace('_', ' ')} it" for e in result["edges"]
+                   if e["to"] == node_id and e["from"] in level]
+        lines.append(f"{_label(nodes[node_id])}\n")
+        lines.append(f"  ↓ {'; '.join(resting)}\n", "dim")
+        if more.get((node_id, "up")):
+            lines.append(f"  … {more[node_id, 'up']} more up\n", "yellow")
+    lines.rstrip()
+    return lines
+
+
 def _tree(result: dict) -> None:
     root = next(n for n in result["nodes"] if n["id"] == result["root"])
-    up = _branches(result, "up") if result["direction"] != "down" else None
-    down = _branches(result, "down") if result["direction"] != "up" else None
+    up = _ancestors(result) if result["direction"] != "down" else None
+    down = _descendants(result) if result["direction"] != "up" else None
     if up:
         out.print(up)
     out.print(styled(_label(root), "bold"))

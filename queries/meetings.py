@@ -6,7 +6,8 @@ from queries.summaries import meeting_filter, meeting_page
 
 
 def who_chaired(store: Store, meeting_text: str, province: str | None = None, since: str | None = None,
-                until: str | None = None, limit: int = 50, offset: int = 0, contains: bool = False) -> dict:
+                until: str | None = None, limit: int = 50, offset: int = 0, contains: bool = False,
+                evidence: bool = False) -> dict:
     """`kg who-chaired`: meetings named by the text, newest first, with their chairs.
 
     Meeting names repeat (a standing committee meets every month under one name), so, as
@@ -15,7 +16,7 @@ def who_chaired(store: Store, meeting_text: str, province: str | None = None, si
     meeting whose name contains the text does. `match` says which rule answered."""
     for exact in ([False] if contains else [True, False]):
         which = meeting_filter(province, since, until, text=meeting_text, exact=exact)
-        rows, info = meeting_page(store, which, limit, offset)
+        rows, info = meeting_page(store, which, limit, offset, evidence)
         if info["total"]:
             break
     return {"query": meeting_text, "match": "exact" if exact else "contains", "meetings": rows, **info}

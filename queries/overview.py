@@ -1,9 +1,11 @@
-"""Search, counts, and the shortest chain between two entities."""
+"""Search, counts, stored articles, the claims behind a node, and the shortest chain between two
+entities."""
 from __future__ import annotations
 
 from kg.errors import NotFound
 from kg.stores.base import Store
-from queries.resolve import node_scope, page, scope_name
+from queries.evidence import Articles, article_ref, edge_source
+from queries.resolve import node_scope, page, pick, scope_name
 
 
 def search(store: Store, text: str, node_type: str | None = None, limit: int = 50, offset: int = 0) -> dict:
@@ -19,11 +21,43 @@ def stats(store: Store) -> dict:
     return store.counts()
 
 
-def path(store: Store, source: str, target: str) -> dict:
+def articles(store: Store, limit: int = 50, offset: int = 0) -> dict:
+    """`kg articles`: the stored articles, newest published first."""
+    nodes = sorted(store.iter_nodes("Article"), key=lambda n: (n.props.get("published") or "", n.id), reverse=True)
+    rows = [article_ref(store.article(n.id.removeprefix("article:")) or n.props, n.id.removeprefix("article:"))
+            for n in nodes[offset:offset + limit]]
+    return {"articles": rows, **page(len(nodes), limit, offset, len(rows))}
+
+
+def why(store: Store, node_id: str, other: str | None = None) -> dict:
+    """`kg why`: every claim behind a node (the articles mentioning it, and each relation it
+    takes part in) or, with `other`, behind the relations between the two nodes; each claim
+    with its article and sentence."""
+    node = _one(store, node_id)
+    far = _one(store, other) if other else None
+    sources = Articles(store)
+    claims = []
+    for direction in ("out", "in"):
+        for edge, neighbour in store.neighbours(node.id, None, direction):
+            if far is not None and neighbour.id != far.id:
+                continue
+            claims.append({"from": edge.src, "type": edge.type, "to": edge.dst,
+                           "other": {"id": neighbour.id, "type": neighbour.type, "name": neighbour.name},
+                           **edge_source(sources, edge)})
+    claims.sort(key=lambda c: (c["type"] != "MENTIONS", c["type"], c["article"], c["from"], c["to"]))
+    return {"node": {"id": node.id, "type": node.type, "name": node.name, **node.props},
+            "other": far and {"id": far.id, "type": far.type, "name": far.name},
+            "claims": claims, "total": len(claims)}
+
+
+def path(store: Store, source: str, target: str, max_hops: int = 6, through_hubs: bool = False,
+         hub_degree: int = 50, evidence: bool = False) -> dict:
     """`kg path`: the shortest chain of relations between two entities, each hop with evidence.
 
-    Articles are left out of the graph walked: "both mentioned in one article" is not a relation.
-    """
+    Articles are left out of the graph walked ("both mentioned in one article" is not a
+    relation), and so are hubs, unless `through_hubs`: a node linked to more than
+    `hub_degree` others (a busy province, a central resolution) joins almost anything to
+    anything. A chain longer than `max_hops` is not an answer."""
     import networkx as nx
     start, end = _one(store, source), _one(store, target)
     graph = nx.Graph()
@@ -31,15 +65,24 @@ def path(store: Store, source: str, target: str) -> dict:
         if not edge.src.startswith("article:"):
             graph.add_edge(edge.src, edge.dst)
             graph.edges[edge.src, edge.dst].setdefault("claims", []).append(edge)
+    if not through_hubs:
+        hubs = [n for n in graph if n not in (start.id, end.id) and graph.degree(n) > hub_degree]
+        graph.remove_nodes_from(hubs)
     try:
         ids = nx.shortest_path(graph, start.id, end.id)
     except (nx.NetworkXNoPath, nx.NodeNotFound) as exc:
-        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r}") from exc
+        hint = "" if through_hubs else " avoiding hubs (--through-hubs to allow them)"
+        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r}{hint}") from exc
+    if len(ids) - 1 > max_hops:
+        raise NotFound(f"the shortest chain between {start.name!r} and {end.name!r} has {len(ids) - 1} hops, "
+                       f"more than --max-hops {max_hops}")
+    articles = Articles(store)
     hops = []
     for a, b in zip(ids, ids[1:]):
-        claim = graph.edges[a, b]["claims"][0]
+        claim = sorted(graph.edges[a, b]["claims"], key=lambda e: (e.article_id or "", e.type))[0]
         hops.append({"from": claim.src, "type": claim.type, "to": claim.dst, "article": claim.article_id,
-                     "sentence": claim.evidence.sentence if claim.evidence else None})
+                     "sentence": claim.evidence.sentence if claim.evidence else None,
+                     **({"evidence": edge_source(articles, claim)} if evidence else {})})
     return {"from": start.id, "to": end.id, "nodes": [{"id": i, "name": store.get(i).name} for i in ids],
             "hops": hops}
 
@@ -48,7 +91,6 @@ def _one(store: Store, text: str):
     node = store.get(text)
     if node:
         return node
-    from queries.resolve import pick
     hits = store.find(text, None, limit=20, exact=True) or store.find(text, None, limit=20)
     hits = [h for h in hits if h.type != "Article"]
     if len(hits) == 1:

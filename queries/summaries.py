@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kg.graph import Node
 from kg.stores.base import MeetingFilter, Store
+from queries.evidence import Articles, chair_source
 from queries.resolve import page, province_ids
 
 
@@ -12,20 +13,35 @@ def meeting_filter(province: str | None = None, since: str | None = None, until:
     return MeetingFilter(provinces=province_ids(province), since=since, until=until, **which)
 
 
-def meeting_page(store: Store, which: MeetingFilter, limit: int, offset: int = 0) -> tuple[list[dict], dict]:
+def meeting_page(store: Store, which: MeetingFilter, limit: int, offset: int = 0,
+                 evidence: bool = False) -> tuple[list[dict], dict]:
     """(summaries of one page of meetings, newest first; the page's total/limit/offset/truncated)."""
     nodes, total = store.meetings_page(which, limit, offset)
-    rows = meeting_summaries(store, nodes)
+    rows = meeting_summaries(store, nodes, evidence)
     return rows, page(total, limit, offset, len(rows))
 
 
-def meeting_summaries(store: Store, meetings: list[Node]) -> list[dict]:
+def meeting_summaries(store: Store, meetings: list[Node], evidence: bool = False) -> list[dict]:
+    """One row per meeting; with `evidence`, `chair_evidence` gives each chair the sentence
+    saying they chaired it."""
     unique = list({m.id: m for m in meetings}.values())
     ids = [m.id for m in unique]
     held = store.neighbours_many(ids, "HELD_IN", "out")
     reports = store.neighbours_many(ids, "REPORTS", "in")
     chairs = store.neighbours_many(ids, "CHAIRED_BY", "out")
-    return [_row(m, held[m.id], reports[m.id], chairs[m.id]) for m in unique]
+    rows = [_row(m, held[m.id], reports[m.id], chairs[m.id]) for m in unique]
+    if evidence:
+        articles = Articles(store)
+        for row in rows:
+            row["chair_evidence"] = [{"chair": person.name, **chair_source(articles, edge, _names(store, person))}
+                                     for edge, person in chairs[row["id"]]]
+    return rows
+
+
+def _names(store: Store, person: Node) -> list[str]:
+    """The ways an article may write a person: every alias, longest first."""
+    aliases = {n.name for n in store.find(person.name, "Person", exact=True) if n.id == person.id}
+    return sorted(aliases | {person.name}, key=len, reverse=True)
 
 
 def _row(meeting: Node, held, reports, chairs) -> dict:

@@ -43,7 +43,7 @@ def test_lineage_tree_mermaid_and_dot(db):
     tree = runner.invoke(app, ["lineage", "21-NQ/TW", "--store", db])
     assert tree.exit_code == 0 and "implements" in tree.stdout and "1234/QĐ-UBND" in tree.stdout
     mermaid = runner.invoke(app, ["lineage", "21-NQ/TW", "--store", db, "--format", "mermaid"]).stdout
-    assert mermaid.startswith("graph TD") and "-->|amends|" in mermaid
+    assert mermaid.startswith("graph BT") and "-->|amends|" in mermaid
     dot = runner.invoke(app, ["lineage", "21-NQ/TW", "--store", db, "--format", "dot"]).stdout
     assert dot.startswith("digraph") and '[label="implements"]' in dot
 

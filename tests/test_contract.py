@@ -63,6 +63,14 @@ QUERIES = {
     "path": lambda db: queries.path(db, "Trần Minh Khoa", "21-NQ/TW"),
     "person": lambda db: queries.person_profile(db, "Trần Minh Khoa"),
     "lineage_up": lambda db: queries.lineage(db, "45/KH-UBND", "up"),
+    "lineage_both_evidence": lambda db: queries.lineage(db, "45/KH-UBND", "both", evidence=True),
+    "lineage_filtered": lambda db: queries.lineage(db, "21-NQ/TW", "down", kind="Quyết định"),
+    "chaired_evidence": lambda db: queries.chaired(db, "Trần Minh Khoa", evidence=True),
+    "person_evidence": lambda db: queries.person_profile(db, "Lê Thị Hồng Nhung", evidence=True),
+    "document_evidence": lambda db: queries.document(db, "20-CT/TU", province="Hậu Giang", evidence=True),
+    "coverage": lambda db: queries.coverage(db, "21-NQ/TW"),
+    "why": lambda db: queries.why(db, "doc:hau-giang:45-kh-ubnd-2022"),
+    "articles": lambda db: queries.articles(db),
 }
 
 
@@ -86,6 +94,11 @@ COMMANDS = {
     "search": ["search", "tinh uy"],
     "stats": ["stats"],
     "path": ["path", "Trần Minh Khoa", "21-NQ/TW"],
+    "coverage": ["coverage", "21-NQ/TW"],
+    "why": ["why", "person:tran-minh-khoa@hau-giang"],
+    "articles": ["articles"],
+    "unresolved": ["unresolved"],
+    "holders-evidence": ["holders", "Bí thư Tỉnh ủy Hậu Giang", "--evidence"],
 }
 
 

@@ -36,7 +36,8 @@ def test_who_chaired(example_store):
 def test_person_posts_over_time(example_store):
     result = queries.person_profile(example_store, "Lê Thị Hồng Nhung")
     posts = {p["post"]: (p["first"], p["last"]) for p in result["posts"]}
-    assert posts["Chủ tịch Ủy ban nhân dân tỉnh Hậu Giang"] == ("2022-03-18", "2024-01-12")
+    # dated by the meetings the articles report (16/3/2022, 11/1/2024), not by publication
+    assert posts["Chủ tịch Ủy ban nhân dân tỉnh Hậu Giang"] == ("2022-03-16", "2024-01-11")
     assert [m["date"] for m in result["meetings"]["chaired"]] == ["2024-01-11", "2023-08-08"]
     assert result["meeting_totals"]["chaired"] == 2 and not result["truncated"]
 

@@ -3,18 +3,77 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from kg.errors import Ambiguous, KgError
+from queries.dates import parse_date, readable
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Characters a terminal acts on (ESC sequences, C1 controls, bidi overrides, zero-width marks):
+# stored text is shown, never executed. Newlines and tabs are kept (a cell folds them to spaces).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+PIPE_WIDTH = 1_000_000  # "no limit": a pipe gets whole lines
+
+
+def clean(text: str) -> str:
+    return _UNSAFE.sub("", text)
+
+
+class Screen(Console):
+    """A console for stored text. Nothing is read as markup or emoji codes (an article saying
+    `[/b]` or `:flag:` is printed as written), control characters are dropped from every string
+    rendered, and output that is not a terminal is never wrapped or cropped, so `grep` sees
+    whole rows. On a terminal a table wider than the window is printed at its own minimum
+    width (ids never cut) and the terminal wraps the long lines."""
+
+    def __init__(self, **kwargs):
+        super().__init__(soft_wrap=True, markup=False, emoji=False, highlight=False, **kwargs)
+        self._widened: int | None = None
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        if self._widened:
+            return ConsoleDimensions(self._widened, super().size.height)
+        if self.is_terminal:
+            return super().size
+        return ConsoleDimensions(PIPE_WIDTH, 25)
+
+    @size.setter
+    def size(self, new_size) -> None:
+        Console.size.fset(self, new_size)
+
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(clean(text), **kwargs)
+
+    def print(self, *objects, **kwargs) -> None:
+        if self.is_terminal and "width" not in kwargs:
+            unbounded = self.options.update_width(PIPE_WIDTH)
+            need = max((Measurement.get(self, unbounded, o).minimum for o in objects
+                        if not isinstance(o, str)), default=0)
+            if need > self.width:
+                self._widened = need
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._widened = None
+
+
+out = Screen()
+err = Screen(stderr=True)
+
+
+def styled(text: str, style: str) -> Text:
+    """Stored text with a style of ours (never parsed as markup)."""
+    return Text(clean(text), style=style)
+
 
 StoreOpt = Annotated[str | None, typer.Option("--store", "-s", envvar="KG_STORE",
                                               help="SQLite file or bolt://… / neo4j://… URI [default: ./kg.db]")]
@@ -24,53 +83,94 @@ Neo4jUserOpt = Annotated[str | None, typer.Option("--neo4j-user", help="Neo4j us
 Neo4jPasswordOpt = Annotated[str | None, typer.Option("--neo4j-password", help="Neo4j password [env KG_NEO4J_PASSWORD]")]
 Neo4jDatabaseOpt = Annotated[str | None, typer.Option("--neo4j-database",
                                                       help="Neo4j database [env KG_NEO4J_DATABASE, default neo4j]")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Province, old or new name.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="From date (YYYY-MM-DD).")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="To date (YYYY-MM-DD).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (same as --format json).")]
+ProvinceOpt = Annotated[str | None, typer.Option(
+    "--province", "-p", help="Province, old or new name, accents optional (HCM, BR-VT, TT-Huế too).")]
+
+
+def _date_bound(end: bool) -> Callable[[str | None], str | None]:
+    def parse(value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value, end=end)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return parse
+
+
+_DATE_HELP = "YYYY-MM-DD or dd/mm/yyyy (YYYY-MM and YYYY too)"
+SinceOpt = Annotated[str | None, typer.Option("--since", callback=_date_bound(end=False),
+                                              help=f"From this date: {_DATE_HELP}.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", callback=_date_bound(end=True),
+                                              help=f"Up to this date: {_DATE_HELP}.")]
+OnOpt = Annotated[str | None, typer.Option("--on", callback=_date_bound(end=False), help=f"On this date: {_DATE_HELP}.")]
 
 
 def user_errors(fn: Callable) -> Callable:
-    """Library errors become one `Error: …` line on stderr and a non-zero exit, never a traceback."""
+    """Library errors become one `Error: …` line on stderr and a non-zero exit, never a traceback.
+    Candidates of an ambiguous name go to stderr as a table (stdout may be a file being
+    written), or to stdout as JSON when JSON was asked for."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except Ambiguous as exc:
-            if kwargs.get("as_json"):
+            if kwargs.get("as_json") or kwargs.get("fmt") in ("json", "jsonl"):
                 print_json({"error": "ambiguous", "query": exc.query, "candidates": exc.candidates})
             else:
-                out.print(table(exc.candidates, title="Candidates"))
-            err.print(f"Error: {exc}; pass an id or --province", markup=False, highlight=False)
+                err.print(table(exc.candidates, title="Candidates"))
+            err.print(f"Error: {exc}; pass an id or --province")
             raise typer.Exit(exc.exit_code) from None
         except KgError as exc:
-            err.print(f"Error: {exc}", markup=False, highlight=False)
+            if kwargs.get("as_json") or kwargs.get("fmt") in ("json", "jsonl"):
+                print_json({"error": type(exc).__name__.lower(), "message": str(exc)})
+            err.print(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err.print("Error: interrupted", markup=False)
+            err.print("Error: interrupted")
             raise typer.Exit(130) from None
     return wrapper
 
 
+# JSON keeps stored text faithfully; characters a terminal would act on are \u-escaped
+# (json.dumps escapes C0 itself, not C1 controls or bidi overrides).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data, indent: int | None = 2) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
+
+
+HEADINGS = {"co_chairs": "co-chairs", "first": "first attested", "last": "last attested"}
+DATE_COLUMNS = {"date", "first", "last", "published", "on"}
+ID_COLUMNS = {"id", "article", "source", "sources", "post_id", "province_id", "meeting_id"}
 
 
 def table(rows: list[dict], columns: list[str] | None = None, title: str | None = None) -> Table:
+    """A Rich table of stored text; id columns never wrap (an id is copied whole)."""
     columns = columns or (list(rows[0]) if rows else [])
     grid = Table(title=title, show_lines=False)
     for column in columns:
-        grid.add_column(column.replace("_", " "))
+        whole = column in ID_COLUMNS or column.endswith("_id")
+        grid.add_column(HEADINGS.get(column, column.replace("_", " ")), no_wrap=whole,
+                        overflow="ignore" if whole else "fold")
     for row in rows:
-        grid.add_row(*[_cell(row.get(c)) for c in columns])
+        grid.add_row(*[cell(readable(row.get(c)) if c in DATE_COLUMNS else row.get(c)) for c in columns])
     return grid
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
+    """One value as table text: lists joined, a source by its article, stored text on one line."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value)
+        return ", ".join(cell(v) for v in value)
     if isinstance(value, dict):
         return value.get("article") or value.get("name") or json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import JsonOpt, out, print_json, table, user_errors
+from kg.cli.common import JsonOpt, out, print_json, styled, table, user_errors
 
 app = typer.Typer()
 
@@ -32,7 +32,7 @@ def eval_cmd(gold: Annotated[Path, typer.Argument(help="Gold JSON Lines (corpus 
                     title=f"{report['items']} items"))
     out.print(table([report["documents"]], title="Matched documents"))
     for item in report.get("errors", []):
-        out.print(f"[bold]{item['id']}[/bold]")
+        out.print(styled(item["id"], "bold"))  # an article id is stored text, never markup
         for category, detail in item.items():
             if category != "id":
                 out.print(f"  {category}: {detail}", markup=False, highlight=False)

@@ -113,7 +113,10 @@ def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).
 
 
 def _article_id(db, text: str) -> str:
-    """An id, a title, a URL, or the path of the file the article was read from."""
+    """An id, the node id `search` and `why` show (`article:…`), a title, a URL, or the path
+    of the file the article was read from."""
+    if not db.article(text):
+        text = text.removeprefix("article:")
     if db.article(text):
         return text
     if (from_file := _file_article(text)) and db.article(from_file):

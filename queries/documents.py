@@ -60,13 +60,14 @@ def date_conflicts(store: Store, node: Node, mentions: list) -> list[dict]:
     agree. Each article's date is read again from its own sentence, as the extractor read it."""
     from kg.facts import Article
     from loaders.extract.documents import extract_numbered
+    from loaders.extract.prepared import Prepared
     number, claimed = node.props.get("number", node.name), {}
     for edge in mentions:
         if not edge.evidence:
             continue
         meta = store.article(edge.article_id.removeprefix("article:")) or {}
         sentence = Article(edge.article_id, edge.evidence.sentence, published=meta.get("published"))
-        for mention in extract_numbered(sentence):
+        for mention in extract_numbered(Prepared(sentence)):
             if mention.id == number and mention.date and len(mention.date) == 10:
                 claimed.setdefault(mention.date, []).append(edge.article_id.removeprefix("article:"))
     if len(claimed) < 2:

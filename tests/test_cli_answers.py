@@ -127,7 +127,9 @@ def test_forgetting_an_article_named_with_markup_succeeds(hostile):
 def test_forget_takes_the_article_id_search_and_articles_show(examples):
     listed = json.loads(kg("articles", "--store", examples, "--json").stdout)["articles"]
     assert len(listed) == 4
-    assert kg("forget", "article:hau-giang-2023-08-09", "--store", examples).exit_code == 0
+    shown = next(a["article"] for a in listed if a["article"].endswith("hau-giang-2023-08-09.txt"))
+    assert kg("forget", f"article:{shown}", "--store", examples).exit_code == 0
+    assert len(json.loads(kg("articles", "--store", examples, "--json").stdout)["articles"]) == 3
 
 
 # -- stdout carries the answer only ------------------------------------------------------------

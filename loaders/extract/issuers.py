@@ -43,6 +43,7 @@ _SIGN_VERB = re.compile(r"(?:,\s*)?(?<!\w)(?:(đã|vừa|mới)\s+)?(?:ký\s+ban
 _DATE_FIRST = re.compile(
     r"(?i)\s*(?:[^\W\d_]{2,8}\s*[-–]\s*)?(?:(?:sáng|chiều|tối|trưa)\s+(?:nay\s+)?)?\(?"
     r"(?=(?:ngày\s+)?\d{1,2}\s?[/.\-]\s?\d{1,2}|ngày\s+\d{1,2}\s+tháng)")
+_GROUP_HEAD = re.compile(r"(?i)(?<!\w)các\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s+của\s+([^:;\n]{3,80}?)\s*:[^:\n]*$")
 _DAY_WORD = re.compile(r"(?i)ngày\s+")
 _LIST_LINK = re.compile(r"\s*(?:,|,?\s+và)\s*")
 
@@ -63,6 +64,14 @@ def fill(mention: DocumentMention, text: str, occ: Occurrence) -> None:
             mention.issuer = _issuer_text(text, head.end())
     if mention.issuer is None:
         mention.issuer = _issuer_around(text, occ)
+    if mention.issuer is None and occ.written is None:
+        mention.issuer = _group_issuer(text, occ)
+
+
+def _group_issuer(text: str, occ: Occurrence) -> str | None:
+    """`Căn cứ các Nghị định của Chính phủ: số A …; số B …`: the group's issuer is each item's."""
+    group = _GROUP_HEAD.search(text, max(0, occ.type_start - 400), occ.type_start)
+    return _issuer_text(text, group.start(1)) if group else None
 
 
 def _date_after(mention: DocumentMention, text: str, pos: int, need_word: bool = False) -> int:

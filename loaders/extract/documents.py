@@ -33,9 +33,10 @@ PARTY_NUMBER, STATE_NUMBER = (re.compile(r"(?<![\w/])" + p) for p in (_PARTY, _S
 # The same numbers for scanning: the `not_after` check of `word_finditer` replaces the lookbehind.
 _SCANS = (re.compile(_PARTY), re.compile(_STATE))
 # Irregular forms, taken only right after a type word or `số` (see the module's docstring).
-_SPACED = re.compile(rf"(\d{{1,4}})\s([A-ZĐƯ]{{1,6}})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])")
-_NO_SLASH = re.compile(r"(\d{1,4})\s?-\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/)")
-_YEAR_ONLY = re.compile(r"(\d{1,5})/((?:19|20)\d\d)(?![\w/])")
+_IRREGULAR = re.compile(
+    rf"(?P<spaced>(\d{{1,4}})\s([A-ZĐƯ]{{1,6}})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w]))"
+    r"|(?P<no_slash>(\d{1,4})\s?-\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/))"
+    r"|(?P<year>(\d{1,5})/((?:19|20)\d\d)(?![\w/]))")
 _NUMBER_GLUE = re.compile(r"[\w/]")
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
 _SO = re.compile(r"(?<!\w)số\s*:?\s*$")
@@ -182,11 +183,14 @@ class _Spans:
         self.ends.insert(i, end)
 
 
-_IRREGULAR = (
-    (_SPACED, lambda m: canonical_number(f"{m.group(1)}-{m.group(2)}/{m.group(3)}"), True),
-    (_NO_SLASH, lambda m: canonical_number(f"{m.group(1)}-{m.group(2)}"), True),
-    (_YEAR_ONLY, lambda m: f"{m.group(1)}/{m.group(2)}", False),
-)
+def _irregular_number(match: re.Match) -> str:
+    """The id of an irregular number: a hyphen for the space, number/year kept as written."""
+    g = match.groups()
+    if match.group("spaced"):
+        return canonical_number(f"{g[1]}-{g[2]}/{g[3]}")
+    if match.group("no_slash"):
+        return canonical_number(f"{g[5]}-{g[6]}")
+    return f"{g[8]}/{g[9]}"
 
 
 def _numbers(text: str, lower: int, upper: int):
@@ -200,14 +204,13 @@ def _numbers(text: str, lower: int, upper: int):
             before = _type_before().search(text, max(lower, match.start() - 30), match.start())
             yield match.start(), match.end(), canonical_number(match.group(0)), \
                 before.group(1) if before else None
-    for pattern, number, after_so in _IRREGULAR:
-        for match in word_finditer(pattern, text, lower, upper, _NUMBER_GLUE):
-            if taken.overlaps(*match.span()):
-                continue
-            before = _type_before().search(text, max(lower, match.start() - 30), match.start())
-            if before or (after_so and _SO.search(text, max(lower, match.start() - 8), match.start())):
-                taken.add(*match.span())
-                yield match.start(), match.end(), number(match), before.group(1) if before else None
+    for match in word_finditer(_IRREGULAR, text, lower, upper, _NUMBER_GLUE):
+        if taken.overlaps(*match.span()):
+            continue
+        before = _type_before().search(text, max(lower, match.start() - 30), match.start())
+        if before or (not match.group("year") and _SO.search(text, max(lower, match.start() - 8), match.start())):
+            taken.add(*match.span())
+            yield match.start(), match.end(), _irregular_number(match), before.group(1) if before else None
     for start, end, number, typed in _bare_numbers(text, lower, upper):
         written = re.sub(rf"(?:\s+{_URGENT})?\s+số$", "", typed)
         plain = "số" not in typed

@@ -35,9 +35,9 @@ _REVIEW_HEADING = re.compile(
     r"(?:^|\n)[ \t]*(?:[IVX]{1,4}|\d{1,2})\s?[.)/]-?\s*(?:Đánh giá|Tổng kết|Sơ kết|Kết quả)(?!\w)"
     r"[^\n;:]{0,60}?(?<!\w)(?:thực hiện|triển khai)\s+")
 _FRONTED = re.compile(
-    r"(?:^|(?<=\n)|(?<=\.\s))[ \t]*(?:Để |Nhằm )?(?:(?:bảo đảm|đảm bảo|Bảo đảm|Đảm bảo) )?"
-    r"(?:Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai|triển khai thực hiện|tiếp tục thực hiện|"
-    r"thực hiện)\s+")
+    r"(?:(?:Để|Nhằm) (?:(?:bảo đảm|đảm bảo) )?(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai)"
+    r"|Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai)\s+")
+_SENTENCE_OPEN = re.compile(r"(?:^|\n|\.\s)[ \t]*$")
 _CITED_AT = re.compile(r"[^;.\n]{0,150}?(?<!\w)(?:nêu tại|quy định tại|tại|theo)\s+")
 _LINK = re.compile(r"[^;.\n]{0,160}?(?:\s(?:và)|[,;])\s*")
 _MAIN_CLAUSE = re.compile(
@@ -56,8 +56,7 @@ def own_document(text: str, ids: set[str], index: Index) -> str | None:
             if number and canonical_number(number.group(0)) in ids:
                 return canonical_number(number.group(0))
     first_line = text[:text.find("\n") if "\n" in text else len(text)][:300]
-    letters = [c for c in first_line if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.9 * len(letters):
+    if first_line.isupper():
         numbered = [o for o in index.between(0, len(first_line)) if o.numbered]
         if numbered and numbered[0].written:
             return numbered[0].id
@@ -105,6 +104,8 @@ def fronted(article, text: str, index: Index, own: str | None, own_type: str | N
     body = _BODY.search(text)
     preamble_end = body.start() if body else len(text)
     for match in _FRONTED.finditer(text):
+        if not _SENTENCE_OPEN.search(text, max(0, match.start() - 8), match.start()):
+            continue
         targets = _targets(text, index, match.end())
         if not targets:
             continue

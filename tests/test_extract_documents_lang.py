@@ -121,6 +121,11 @@ def test_review_named_in_a_document_title_summarizes():
     assert ("301-KL/TW", "summarizes", "44-NQ/TW") in rels(gold(text))
 
 
+def test_a_plan_organising_a_review_summarizes():
+    text = "UBND tỉnh ban hành Kế hoạch số 77/KH-UBND tổng kết 10 năm thực hiện Chỉ thị số 40-CT/TW của Ban Bí thư."
+    assert rels(gold(text)) == {("77/KH-UBND", "summarizes", "40-CT/TW")}
+
+
 def test_a_meeting_reviewing_a_document_is_no_relation():
     text = "Hội nghị sơ kết 3 năm thực hiện Chỉ thị số 24-CT/TW của Ban Bí thư, theo Kế hoạch số 5/KH-UBND."
     assert rels(gold(text)) == set()
@@ -136,6 +141,12 @@ def test_fronted_list_joined_by_semicolon_with_the_verb_co():
     assert {("19-HD/BTCTW", "implements", "45-CT/TW"), ("19-HD/BTCTW", "implements", "62-KL/TW")} <= rels(g)
     d = docs(g)["19-HD/BTCTW"]
     assert (d["issuer"], d["date"], d["type"]) == ("Ban Tổ chức Trung ương", "2024-08-12", "Hướng dẫn")
+
+
+def test_fronted_basis_in_a_news_sentence():
+    text = ("Căn cứ Quyết định số 120/QĐ-TTg ngày 5/2/2024 của Thủ tướng Chính phủ, UBND tỉnh ban hành "
+            "Quyết định số 33/QĐ-UBND về quy hoạch.")
+    assert rels(gold(text)) == {("33/QĐ-UBND", "based_on", "120/QĐ-TTg")}
 
 
 def test_a_plan_cannot_implement_a_later_document():
@@ -166,6 +177,7 @@ def test_issuer_and_date_shared_by_coordinated_documents():
     ("Chỉ thị số 07-CT/TƯ của Ban Bí thư", "07-CT/TƯ", "Chỉ thị"),
     ("Thông báo số 312-TB của Bộ Chính trị", "312-TB", "Thông báo"),
     ("Công điện khẩn số 12 - CĐ/TU", "12-CĐ/TU", "Công điện"),
+    ("Nghị quyết số 16 – NQ/TW", "16-NQ/TW", "Nghị quyết"),
     ("Công điện số 1190/CĐ-TTg", "1190/CĐ-TTg", "Công điện"),
     ("văn bản số 5521/UBND-KT", "5521/UBND-KT", "Văn bản"),
 ])

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 EXTRACTOR = "documents.numbers"
 _CODE = r"[A-ZĐƯ][A-Za-zĐđƯư]{0,9}"
-_PARTY = rf"(\d{{1,4}}[a-z]?)\s?-\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])"
+_PARTY = rf"(\d{{1,4}}[a-z]?)\s?[-–]\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])"
 _STATE = rf"(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*)(?![\w])"
 PARTY_NUMBER, STATE_NUMBER = (re.compile(r"(?<![\w/])" + p) for p in (_PARTY, _STATE))
 # The same numbers for scanning: the `not_after` check of `word_finditer` replaces the lookbehind.
@@ -35,7 +35,7 @@ _SCANS = (re.compile(_PARTY), re.compile(_STATE))
 # Irregular forms, taken only right after a type word or `số` (see the module's docstring).
 _IRREGULAR = re.compile(
     rf"(?P<spaced>(\d{{1,4}})\s([A-ZĐƯ]{{1,6}})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w]))"
-    r"|(?P<no_slash>(\d{1,4})\s?-\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/))"
+    r"|(?P<no_slash>(\d{1,4})\s?[-–]\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/))"
     r"|(?P<year>(\d{1,5})/((?:19|20)\d\d)(?![\w/]))")
 _NUMBER_GLUE = re.compile(r"[\w/]")
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
@@ -88,7 +88,7 @@ def type_word_alternation() -> str:
 
 # A bare number (`Chỉ thị 15`, `Quyết định số 1234`) is found from its digits back to its type
 # word: a scan for a leading case-insensitive word list is slow, short numbers are quick to find.
-_SHORT_NUMBER = re.compile(r"\s(\d{1,4})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
+_SHORT_NUMBER = re.compile(r"\s(\d{1,4})(?![\d/\w]|\s?[-–]\s?[A-Z]|\s?/)")
 _BARE_REACH = 80  # the type word, "số" and the spaces before the digits fit in this
 
 
@@ -110,7 +110,7 @@ def _bare_numbers(text: str, lower: int, upper: int):
 @lru_cache(maxsize=4096)
 def canonical_number(raw: str) -> str:
     """`16 - NQ/TW` → `16-NQ/TW`, `112/2010/Nđ-CP` → `112/2010/NĐ-CP`, `09-CTr/TU` kept."""
-    compact = re.sub(r"\s+", "", fold_tones(raw))
+    compact = re.sub(r"\s+", "", fold_tones(raw)).replace("–", "-")
     return re.sub(r"[^\W\d_]+", lambda m: _MIXED_CASE.get(m.group(0).casefold(), m.group(0).upper()),
                   compact)
 

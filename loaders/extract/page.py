@@ -6,7 +6,7 @@
   fronted `Thực hiện A, <chủ thể> ban hành Kế hoạch … như sau:` or
   `Để bảo đảm thực hiện … nêu tại A, …` before the body begins.
 - A fronted `Thực hiện A; B, …, <chủ thể> ban hành / có <document>`: that document implements
-  each of the coordinated A, B.
+  each of the coordinated A, B (`Căn cứ A, … ban hành …`: rests on them).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ _REVIEW_HEADING = re.compile(
     r"[^\n;:]{0,60}?(?<!\w)(?:thực hiện|triển khai)\s+")
 _FRONTED = re.compile(
     r"(?:(?:Để|Nhằm) (?:(?:bảo đảm|đảm bảo) )?(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai)"
-    r"|Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai)\s+")
+    r"|Triển khai thực hiện|Tiếp tục thực hiện|Thực hiện|Triển khai|(?P<basis>Căn cứ(?: vào)?))\s+")
 _SENTENCE_OPEN = re.compile(r"(?:^|\n|\.\s)[ \t]*$")
 _CITED_AT = re.compile(r"[^;.\n]{0,150}?(?<!\w)(?:nêu tại|quy định tại|tại|theo)\s+")
 _LINK = re.compile(r"[^;.\n]{0,160}?(?:\s(?:và)|[,;])\s*")
@@ -110,12 +110,13 @@ def fronted(article, text: str, index: Index, own: str | None, own_type: str | N
         if not targets:
             continue
         source = _issued(text, index, targets[-1].end, own, own_type)
-        if source is None and own and match.start() < preamble_end:
-            source = own
+        if source is None and own and match.start() < preamble_end and not match.group("basis"):
+            source = own  # (the preamble's bases are `bases`)
+        rel = "based_on" if match.group("basis") else "implements"
         for target in targets if source else ():
             span = evidence(article, Sentence(match.start(), targets[-1].end, text[match.start():targets[-1].end]),
                             match.start(), targets[-1].end, EXTRACTOR)
-            yield DocRelation(source, "implements", target.id, span)
+            yield DocRelation(source, rel, target.id, span)
 
 
 def _targets(text: str, index: Index, pos: int):

@@ -33,7 +33,7 @@ RELATION_VERBS = [
     ("replaces", re.compile(r"(?i)(?<!\w)thay thế(?!\w)")),
     ("guides", re.compile(r"(?i)(?<!\w)(?:quy định chi tiết(?: và biện pháp thi hành| và hướng dẫn thi hành| thi hành)?"
                           r"|hướng dẫn thi hành|hướng dẫn thực hiện|hướng dẫn)(?!\w)")),
-    ("summarizes", re.compile(r"(?i)(?<!\w)về (?:việc )?(?:sơ kết|tổng kết)(?: \d+ năm)?"
+    ("summarizes", re.compile(r"(?i)(?<!\w)(?:về (?:việc )?)?(?:sơ kết|tổng kết)(?: \d+ năm)?"
                               r"(?: (?:triển khai |tiếp tục )?thực hiện)?(?!\w)")),
     ("implements", re.compile(r"(?i)(?<!\w)(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai)(?!\w)")),
 ]

@@ -104,6 +104,28 @@ def test_amending_an_article_of_a_document():
     assert ("19/2024/NQ-HĐND", "amends", "07/2021/NQ-HĐND") in rels(gold(text))
 
 
+def test_amending_the_rules_attached_to_a_document():
+    text = ("HĐND tỉnh thông qua Nghị quyết số 10/2024/NQ-HĐND sửa đổi, bổ sung một số điều của Quy định ban "
+            "hành kèm theo Nghị quyết số 5/2020/NQ-HĐND ngày 1/7/2020 của HĐND tỉnh.")
+    g = gold(text)
+    assert rels(g) == {("10/2024/NQ-HĐND", "amends", "5/2020/NQ-HĐND")}
+    assert key(docs(g)["10/2024/NQ-HĐND"]["issuer"]) == key("Hội đồng nhân dân tỉnh")
+
+
+def test_guidance_on_matters_of_a_document():
+    text = ("Hướng dẫn số 26-HD/BTCTW của Ban Tổ chức Trung ương hướng dẫn một số vấn đề cụ thể thực hiện "
+            "Quy định số 114-QĐ/TW.")
+    assert rels(gold(text)) == {("26-HD/BTCTW", "guides", "114-QĐ/TW")}
+
+
+def test_an_action_programme_is_its_number_not_a_title():
+    text = ("Ban Thường vụ Tỉnh ủy ban hành Chương trình hành động số 12-CTr/TU thực hiện Nghị quyết số "
+            "19-NQ/TW của Ban Chấp hành Trung ương.")
+    g = gold(text)
+    assert rels(g) == {("12-CTr/TU", "implements", "19-NQ/TW")}
+    assert docs(g)["12-CTr/TU"]["issuer"] == "Ban Thường vụ Tỉnh ủy"
+
+
 def test_passive_amendment_points_from_the_amending_document():
     text = ("Căn cứ Nghị định số 34/2016/NĐ-CP ngày 14/5/2016 của Chính phủ đã được sửa đổi, bổ sung tại "
             "Nghị định số 154/2020/NĐ-CP ngày 31/12/2020 của Chính phủ;")

@@ -46,7 +46,8 @@ _COUNTED = re.compile(
     r"trong|ban|nêu|đề|quy|vừa|mới|hướng|đang|nay|trên|cho|yêu|chỉ|tháng|nhấn|xác|gồm|theo)(?!\w))"
     r"[a-zà-ỹđ]")
 _PLAN_TYPES = ("Chương trình", "Kế hoạch", "Đề án")
-_URGENT = r"(?:khẩn|hỏa tốc)"  # `Công điện khẩn số …`: a qualifier between type word and number
+# A qualifier between type word and number: `Công điện khẩn số …`, `Chương trình hành động số …`.
+_QUALIFIER = r"(?:khẩn|hỏa tốc|hành động)"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def doc_types() -> list[DocType]:
 @lru_cache(maxsize=1)
 def _type_before() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT|QĐ"
-    return re.compile(rf"(?i)(?<![^\W\d_])({words})(?:\s+{_URGENT})?\s*(?:số\s*(?:hiệu\s*)?:?\s*)?$")
+    return re.compile(rf"(?i)(?<![^\W\d_])({words})(?:\s+{_QUALIFIER})?\s*(?:số\s*(?:hiệu\s*)?:?\s*)?$")
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +96,7 @@ _BARE_REACH = 80  # the type word, "số" and the spaces before the digits fit i
 @lru_cache(maxsize=1)
 def _bare_type_before() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT"
-    return re.compile(rf"(?<![^\W\d_])((?i:{words})(?:\s+{_URGENT})?\s+số|{words})\s+$")
+    return re.compile(rf"(?<![^\W\d_])((?i:{words})(?:\s+{_QUALIFIER})?\s+số|{words})\s+$")
 
 
 def _bare_numbers(text: str, lower: int, upper: int):
@@ -212,7 +213,7 @@ def _numbers(text: str, lower: int, upper: int):
             taken.add(*match.span())
             yield match.start(), match.end(), _irregular_number(match), before.group(1) if before else None
     for start, end, number, typed in _bare_numbers(text, lower, upper):
-        written = re.sub(rf"(?:\s+{_URGENT})?\s+số$", "", typed)
+        written = re.sub(rf"(?:\s+{_QUALIFIER})?\s+số$", "", typed)
         plain = "số" not in typed
         year_like = plain and re.fullmatch(r"(19|20)\d\d", number)
         if not year_like and not (plain and _COUNTED.match(text, end)) and not taken.overlaps(start, end):

@@ -38,8 +38,8 @@ _OF = re.compile(r"[\s,]*(?:của|giữa)\s+")
 _PROPOSAL = re.compile(r"(?i)đề nghị của\s+((?:(?!đề nghị)[^;.\n]){3,120}?)\s+tại\s*$")
 _AT_OR_BY = re.compile(r"(?i)(?:tại|theo)\s*$")
 _DONE_BY = re.compile(r"[^;.\n]{0,200}?\s+do\s+((?:" + ISSUER_HEAD.pattern + r")[^;.\n]{0,80}?)\s+ban hành(?!\w)")
-# `X (đã|vừa) ký ban hành / ban hành / có <document>`: X is the issuer; `vừa` only announces.
-_SIGN_VERB = re.compile(r"(?:,\s*)?(?<!\w)(?:(đã|vừa|mới)\s+)?(?:ký\s+ban hành|ký|ban hành|có)\s*$")
+# `X (đã|vừa) ký ban hành / ban hành / thông qua / có <document>`: X is the issuer; `vừa` only announces.
+_SIGN_VERB = re.compile(r"(?:,\s*)?(?<!\w)(?:(đã|vừa|mới)\s+)?(?:ký\s+ban hành|ký|ban hành|thông qua|có)\s*$")
 _DATE_FIRST = re.compile(
     r"(?i)\s*(?:[^\W\d_]{2,8}\s*[-–]\s*)?(?:(?:sáng|chiều|tối|trưa)\s+(?:nay\s+)?)?\(?"
     r"(?=(?:ngày\s+)?\d{1,2}\s?[/.\-]\s?\d{1,2}|ngày\s+\d{1,2}\s+tháng)")

@@ -68,7 +68,7 @@ def extract_relations(doc: "Prepared", documents: list[DocumentMention]) -> list
 
     for sentence in doc.unwrapped_sentences:
         for start, end in _clauses(text, sentence):
-            docs = [(o.start, o.end, o.id) for o in index.between(start, end)]
+            docs = [(o.type_start, o.end, o.id) for o in index.between(start, end)]
             for relation in _clause_relations(article, sentence, text, docs, start, end):
                 add(relation)
     if own:

@@ -228,6 +228,12 @@ def test_a_count_after_a_type_word_is_not_a_number():
      "Chủ tịch Ủy ban nhân dân tỉnh Hà Nam"),
     ("Xét đề nghị của Sở Tư pháp tại Tờ trình số 7/TTr-STP ngày 1/2/2024 và đề nghị của Giám đốc Sở Nội vụ "
      "tại Tờ trình số 15/TTr-SNV ngày 3/2/2024.", "15/TTr-SNV", "Giám đốc Sở Nội vụ"),
+    ("Căn cứ Quyết định số 21-QĐ/BCĐ ngày 3/8/2021 của Trưởng Ban Chỉ đạo phòng, chống thiên tai tỉnh Nam "
+     "Định về thành lập tổ công tác;", "21-QĐ/BCĐ", "Trưởng Ban Chỉ đạo phòng, chống thiên tai tỉnh Nam Định"),
+    ("Thực hiện Kết luận số 33-KL/TW ngày 4/2/2025 của Bộ Chính trị, Ban Bí thư về bộ máy.", "33-KL/TW",
+     "Bộ Chính trị, Ban Bí thư"),
+    ("Thực hiện Kết luận số 34-KL/TW của Bộ Chính trị, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch số 7-KH/TU.",
+     "34-KL/TW", "Bộ Chính trị"),
 ])
 def test_issuer_spans_stop_where_the_subject_ends(sentence, number, issuer):
     d = docs(gold(sentence))[number]

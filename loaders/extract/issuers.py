@@ -22,7 +22,7 @@ _DATELINE = re.compile(r"(?:\||\n|^)\s*([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ
 # An issuer runs to the next verb, connective, punctuation or line break.
 _ISSUER_END = re.compile(
     r"(?i)\s+(?:(?:về|v/v|quy định|phê duyệt|tiếp tục|ban hành|thực hiện|triển khai|sửa đổi|hướng dẫn|"
-    r"ngày|tại|đã|vừa|mới|cùng|do|cho|là|với|để|gắn|giao|ký|quyết định|chỉ đạo|yêu cầu|bổ nhiệm|điều động|"
+    r"ngày|tại|đã|vừa|mới|cùng|do|cho|là|với|để|gắn|giao|ký|quyết định|(?-i:chỉ đạo)|yêu cầu|bổ nhiệm|điều động|"
     r"công nhận|chuẩn y|phân công|đồng ý|chấp thuận|nêu rõ|xác định|đề ra|có|"
     r"và các|và những|và (?:kế hoạch|nghị|chỉ|chương|quyết|thông|đề))"
     r"(?!\w)|năm \d)|[,;“\"”:\n]|\.(?!\w)|\s[-–]\s|\s\w$|$")
@@ -34,6 +34,9 @@ ISSUER_HEAD = re.compile(
 _HEAD_AHEAD = re.compile(r"[\s,]*(?=" + ISSUER_HEAD.pattern + ")")
 # National bodies are proper names even when a page writes them in lower case (`của chính phủ`).
 _LOWER_NATIONAL = re.compile(r"(?:chính phủ|quốc hội|bộ chính trị|ban bí thư|thủ tướng chính phủ)(?!\w)")
+_AGAINST = re.compile(r"\s*chống(?!\w)")  # `Ban Chỉ đạo phòng, chống dịch …`
+# What may follow a joint issuer's second body: its topic, a date, the end of the phrase.
+_JOINT_END = re.compile(r"(?i)\s+(?:về|ngày|năm \d)|[;.)\n]|\.(?!\w)|$")
 _OF = re.compile(r"[\s,]*(?:của|giữa)\s+")
 _PROPOSAL = re.compile(r"(?i)đề nghị của\s+((?:(?!đề nghị)[^;.\n]){3,120}?)\s+tại\s*$")
 _AT_OR_BY = re.compile(r"(?i)(?:tại|theo)\s*$")
@@ -93,13 +96,28 @@ def _date_after(mention: DocumentMention, text: str, pos: int, need_word: bool =
 
 def _issuer_text(text: str, start: int) -> str | None:
     stop = _ISSUER_END.search(text, start, min(len(text), start + 120))
-    while stop and stop.group(0) == "\n" and _wrapped(text, stop.start()):
+    while stop and _goes_on(text, stop):
         stop = _ISSUER_END.search(text, stop.end(), min(len(text), start + 120))
     raw = text[start:stop.start() if stop else start + 120].strip()
     raw = re.sub(r"\s*\(\s*$", "", raw)
     if raw and _LOWER_NATIONAL.match(raw):
         raw = raw[0].upper() + raw[1:]
     return expand(" ".join(raw.split())) if raw and raw[0].isupper() else None
+
+
+def _goes_on(text: str, stop: re.Match) -> bool:
+    """The issuer goes on past this stop: a hard-wrapped line, `phòng, chống` inside a body's
+    name, or a joint issuer `Bộ Chính trị, Ban Bí thư` that is no subject of a verb after it."""
+    if stop.group(0) == "\n":
+        return _wrapped(text, stop.start())
+    if stop.group(0) != ",":
+        return False
+    if _AGAINST.match(text, stop.end()):
+        return True
+    if not _HEAD_AHEAD.match(text, stop.end(), stop.end() + 40):
+        return False
+    after = _ISSUER_END.search(text, stop.end() + 1, min(len(text), stop.end() + 80))
+    return bool(after) and _JOINT_END.match(after.group(0)) is not None
 
 
 def _wrapped(text: str, newline: int) -> bool:

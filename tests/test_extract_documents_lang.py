@@ -257,3 +257,31 @@ def test_a_year_less_issue_date_takes_the_year_of_the_report():
 def test_an_announcement_just_made_gives_no_issue_date():
     d = docs(gold("Ngày 14/9, UBND tỉnh vừa ban hành Quyết định số 901/QĐ-UBND về giá đất."))
     assert d["901/QĐ-UBND"]["date"] is None
+
+
+# --- a law cited by its title and number ------------------------------------------------------
+
+LAW_PREAMBLE = """ỦY BAN NHÂN DÂN
+TỈNH TUYÊN QUANG
+Số: 15/2025/QĐ-UBND
+Tuyên Quang, ngày 20 tháng 8 năm 2025
+QUYẾT ĐỊNH
+Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;
+Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15 được sửa đổi, bổ sung bởi Luật số 87/2025/QH15;
+Căn cứ Nghị quyết số 1667/NQ-UBTVQH15 ngày 16 tháng 6 năm 2025 của Ủy ban Thường vụ Quốc hội;
+QUYẾT ĐỊNH:
+Điều 1.
+"""
+
+
+def test_a_numbered_law_is_one_document_with_its_legislature_in_the_number():
+    g = gold(LAW_PREAMBLE)
+    d = docs(g)
+    assert d["72/2025/QH15"]["type"] == d["64/2025/QH15"]["type"] == "Luật"
+    assert d["1667/NQ-UBTVQH15"]["issuer"] == "Ủy ban Thường vụ Quốc hội"
+    assert d["15/2025/QĐ-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Tuyên Quang"
+    assert not [x for x in d if x.startswith("Luật")]  # the title is the numbered law's, not another
+    assert rels(g) == {("15/2025/QĐ-UBND", "based_on", "72/2025/QH15"),
+                       ("15/2025/QĐ-UBND", "based_on", "64/2025/QH15"),
+                       ("15/2025/QĐ-UBND", "based_on", "1667/NQ-UBTVQH15"),
+                       ("87/2025/QH15", "amends", "64/2025/QH15")}

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 EXTRACTOR = "documents.numbers"
 _CODE = r"[A-ZĐƯ][A-Za-zĐđƯư]{0,9}"
 _PARTY = rf"(\d{{1,4}}[a-z]?)\s?[-–]\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])"
-_STATE = rf"(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*)(?![\w])"
+# A state code may end in a legislature's term (`72/2025/QH15`, `1667/NQ-UBTVQH15`).
+_STATE = rf"(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*(?:(?<=QH)\d{{1,2}})?)(?![\w])"
 PARTY_NUMBER, STATE_NUMBER = (re.compile(r"(?<![\w/])" + p) for p in (_PARTY, _STATE))
 # The same numbers for scanning: the `not_after` check of `word_finditer` replaces the lookbehind.
 _SCANS = (re.compile(_PARTY), re.compile(_STATE))
@@ -45,6 +46,7 @@ _COUNTED = re.compile(
     r"\s+(?!(?:của|về|ngày|và|đã|được|năm|do|tại|khóa|này|nhằm|với|thì|sẽ|là|có|cũng|tiếp|đến|"
     r"trong|ban|nêu|đề|quy|vừa|mới|hướng|đang|nay|trên|cho|yêu|chỉ|tháng|nhấn|xác|gồm|theo)(?!\w))"
     r"[a-zà-ỹđ]")
+_NAMED_LAW = re.compile(r"(?<![^\W\d_])(?:Bộ luật|Luật|Pháp lệnh)\s+[^\W\d_][^;:,.\n]{2,110}?\s+số\s*$")
 _PLAN_TYPES = ("Chương trình", "Kế hoạch", "Đề án")
 # A qualifier between type word and number: `Công điện khẩn số …`, `Chương trình hành động số …`.
 _QUALIFIER = r"(?:khẩn|hỏa tốc|hành động)"
@@ -238,6 +240,12 @@ def numbered_occurrences(text: str, split: tuple[Sentence, ...]) -> tuple[Occurr
     out = []
     for sentence in split:
         for start, end, number, written in _numbers(text, sentence.start, sentence.end):
-            out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
-                                  written, True))
+            # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
+            named = None if written and written[0].isupper() else \
+                _NAMED_LAW.search(text, max(sentence.start, start - 140), start)
+            if named:  # `Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the title is its type
+                out.append(Occurrence(named.start(), start, end, number, "Luật", True))
+            else:
+                out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
+                                      written, True))
     return tuple(out)

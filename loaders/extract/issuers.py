@@ -16,7 +16,7 @@ from loaders.extract.documents import PARTY_NUMBER, STATE_NUMBER, Occurrence, ca
 
 _HEADER_BODY = re.compile(
     r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|TỈNH ỦY|THÀNH ỦY|THỦ TƯỚNG CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|"
-    r"CHÍNH PHỦ|BỘ [A-ZĐÀ-Ỹ ]+?)((?:\s+(?:TỈNH|THÀNH PHỐ)(?:\s+[A-ZĐÀ-Ỹ]+){1,3}?)?)\s*(?=-|\||CỘNG|Độc)")
+    r"CHÍNH PHỦ|BỘ [A-ZĐÀ-Ỹ ]+?)((?:\s+(?:TỈNH|THÀNH PHỐ)(?:\s+[A-ZĐÀ-Ỹ]+){1,3}?)?)\s*(?=-|\||CỘNG|Độc|Số\s*:)")
 _LOCAL_BODY = re.compile(r"^(?:Ủy ban nhân dân|Hội đồng nhân dân)$")
 _DATELINE = re.compile(r"(?:\||\n|^)\s*([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})\s*,\s*ngày\s+\d")
 # An issuer runs to the next verb, connective, punctuation or line break.

@@ -100,8 +100,10 @@ def titled(text: str, numbered) -> tuple[list[Occurrence], list[tuple[str, str, 
             for start, end in targets:
                 target = register(start, end, "Luật")
                 relations.append((source.id, "amends", target.id))
+    numbered_laws = {o.type_start for o in numbered if o.written == "Luật"}
     for match in _LAW_OPEN.finditer(text):
-        if any(o.type_start == match.start() for o in occurrences) or _draft_before(text, match.start()):
+        if any(o.type_start == match.start() for o in occurrences) or _draft_before(text, match.start()) \
+                or match.start() in numbered_laws:
             continue
         if text.startswith("sửa đổi", match.end()):
             continue

@@ -234,6 +234,13 @@ def test_a_count_after_a_type_word_is_not_a_number():
      "Bộ Chính trị, Ban Bí thư"),
     ("Thực hiện Kết luận số 34-KL/TW của Bộ Chính trị, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch số 7-KH/TU.",
      "34-KL/TW", "Bộ Chính trị"),
+    ("Thủ tướng Chính phủ Lê Văn Quang vừa ký Công điện số 12/CĐ-TTg về ứng phó bão.", "12/CĐ-TTg",
+     "Thủ tướng Chính phủ"),
+    ("Chủ tịch UBND tỉnh Hà Tĩnh Võ Minh Hải đã ký ban hành Quyết định số 15/QĐ-UBND.", "15/QĐ-UBND",
+     "Chủ tịch Ủy ban nhân dân tỉnh Hà Tĩnh"),
+    ("UBND tỉnh Lâm Đồng ban hành Quyết định số 5/QĐ-UBND.", "5/QĐ-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+    ("UBND huyện Hoàng Su Phì ban hành Quyết định số 6/QĐ-UBND.", "6/QĐ-UBND",
+     "Ủy ban nhân dân huyện Hoàng Su Phì"),
 ])
 def test_issuer_spans_stop_where_the_subject_ends(sentence, number, issuer):
     d = docs(gold(sentence))[number]

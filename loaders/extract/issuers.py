@@ -7,11 +7,13 @@ a legal page's header, and one issuer or date stated once after a list of docume
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.facts import DocumentMention
 from kg.gazetteer import find_mentions
 from kg.vocab import expand
 from loaders.extract.dates import LONG_FORM, in_report_year, parse_at
+from loaders.extract.spans import word_alternation
 from loaders.extract.documents import PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number
 
 _HEADER_BODY = re.compile(
@@ -47,6 +49,7 @@ _DATE_FIRST = re.compile(
     r"(?i)\s*(?:[^\W\d_]{2,8}\s*[-–]\s*)?(?:(?:sáng|chiều|tối|trưa)\s+(?:nay\s+)?)?\(?"
     r"(?=(?:ngày\s+)?\d{1,2}\s?[/.\-]\s?\d{1,2}|ngày\s+\d{1,2}\s+tháng)")
 _GROUP_HEAD = re.compile(r"(?i)(?<!\w)các\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s+của\s+([^:;\n]{3,80}?)\s*:[^:\n]*$")
+_LEVEL_BEFORE = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|thị trấn|xã|phường)$")
 _DAY_WORD = re.compile(r"(?i)ngày\s+")
 _LIST_LINK = re.compile(r"\s*(?:,|,?\s+và)\s*")
 
@@ -153,7 +156,19 @@ def _signer(before: str) -> str | None:
         return None
     piece = re.split(r"[,;:\n]|\.\s", before[:verb.start()])[-1]
     dated = _date_opening(piece)
-    return (piece[dated[1]:] if dated else piece).strip() or None
+    subject = (piece[dated[1]:] if dated else piece).strip()
+    name = _signer_name().search(subject)
+    # `UBND tỉnh Lâm Đồng`, `UBND huyện Hoàng Su Phì`: a place, not a signer
+    if name and not find_mentions(name.group(0)) and not _LEVEL_BEFORE.search(subject, 0, name.start()):
+        subject = subject[:name.start()]
+    return subject or None
+
+
+@lru_cache(maxsize=1)
+def _signer_name() -> re.Pattern:
+    """A signer's name after the post (`Chủ tịch UBND tỉnh Hà Tĩnh Võ Trọng Hải`): the post issues."""
+    return re.compile(rf"\s+(?:ông |bà |đồng chí )?(?:{word_alternation('surnames.txt')})"
+                      r"(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){2,3}$")
 
 
 def signed_date(text: str, occ: Occurrence, published: str | None) -> str | None:

@@ -180,6 +180,14 @@ def test_a_plan_cannot_implement_a_later_document():
     assert ("31-KH/TU", "implements", "77-KL/TU") not in r
 
 
+def test_and_closing_an_outer_list_is_no_second_target():
+    text = ("Các cấp ủy đã quán triệt Kết luận số 50-KL/TW của Ban Bí thư, Kế hoạch số 31-KH/TU của Tỉnh ủy "
+            "thực hiện Kết luận số 50-KL/TW của Ban Bí thư và Kết luận số 77-KL/TU của Ban Thường vụ Tỉnh ủy.")
+    assert rels(gold(text)) == {("31-KH/TU", "implements", "50-KL/TW")}
+    text = "Kế hoạch số 31-KH/TU thực hiện Kết luận số 50-KL/TW và Kết luận số 77-KL/TU của Tỉnh ủy."
+    assert rels(gold(text)) == {("31-KH/TU", "implements", "50-KL/TW"), ("31-KH/TU", "implements", "77-KL/TU")}
+
+
 def test_issuer_and_date_shared_by_coordinated_documents():
     text = ("Quán triệt Nghị quyết số 21-NQ/TW, Nghị quyết số 22-NQ/TW, ngày 30-10-2022, của Hội nghị "
             "Trung ương 7 khóa XIII về công tác tổ chức.")

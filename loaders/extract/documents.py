@@ -47,6 +47,7 @@ _COUNTED = re.compile(
     r"trong|ban|nêu|đề|quy|vừa|mới|hướng|đang|nay|trên|cho|yêu|chỉ|tháng|nhấn|xác|gồm|theo)(?!\w))"
     r"[a-zà-ỹđ]")
 _NAMED_LAW = re.compile(r"(?<![^\W\d_])(?:Bộ luật|Luật|Pháp lệnh)\s+[^\W\d_][^;:,.\n]{2,110}?\s+số\s*$")
+_MENTIONS_READ = 8  # a document's issuer and date are stated at its first mentions, if at all
 _PLAN_TYPES = ("Chương trình", "Kế hoạch", "Đề án")
 # A qualifier between type word and number: `Công điện khẩn số …`, `Chương trình hành động số …`.
 _QUALIFIER = r"(?:khẩn|hỏa tốc|hành động)"
@@ -153,6 +154,7 @@ def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
     split = doc.unwrapped_sentences
     starts = [s.start for s in split]
     found: dict[str, DocumentMention] = {}
+    seen: dict[str, int] = {}
     for occ in doc.numbered:
         mention = found.get(occ.id)
         if mention is None:
@@ -162,8 +164,9 @@ def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
             found[occ.id] = mention
             fill(mention, text, occ)
             mention.date = mention.date or signed_date(text, occ, article.published)
-        else:
+        elif (mention.issuer is None or mention.date is None) and seen[occ.id] < _MENTIONS_READ:
             fill(mention, text, occ)
+        seen[occ.id] = seen.get(occ.id, 0) + 1
     share_in_lists(text, doc.numbered, found)
     header_issuer(text, found)
     return _unify_bare(list(found.values()))

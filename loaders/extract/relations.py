@@ -48,6 +48,7 @@ ACTIONS = [
     ("discuss", re.compile(r"(?i)(?<!\w)(?:thảo luận|cho ý kiến|góp ý)(?!\w)")),
     ("implement", re.compile(r"(?i)(?<!\w)(?:về việc thực hiện|triển khai tổ chức thực hiện|triển khai thực hiện|triển khai)(?!\w)")),
 ]
+_LIST_COMMA = re.compile(r"[^;.]{0,200}?,\s*")
 _MEETING_WORDS = re.compile(r"(?i)(?<!\w)(?:hội nghị|cuộc họp|kỳ họp|đại hội)(?!\w)")
 
 
@@ -117,8 +118,11 @@ def _around_verb(article, sentence, text, docs, rel, verb, own):
     sources = _sources(text, before, verb)
     passive = _PASSIVE_BEFORE.search(text, max(0, verb.start() - 12), verb.start()) and \
         _PASSIVE_AFTER.match(text, verb.end())
+    targets = _coordinated(text, after)
+    if sources and _listed(text, before[:len(before) - len(sources) + 1]):
+        targets = targets[:1]  # `A, B thực hiện X và C`: `và C` ends the list A, B, …, not B's targets
     for source in sources:
-        for target in _coordinated(text, after):
+        for target in targets:
             if source != target:
                 span = evidence(article, sentence, min(verb.start(), after[0][0]), after[0][1], EXTRACTOR)
                 yield DocRelation(target, rel, source, span) if passive else DocRelation(source, rel, target, span)
@@ -141,6 +145,14 @@ def _sources(text: str, before, verb) -> list[str]:
         else:
             break
     return sources
+
+
+def _listed(text: str, before) -> bool:
+    """The last of `before` is a later item of a comma list of documents (`A …, B`)."""
+    if len(before) < 2:
+        return False
+    link = text[before[-2][1]:before[-1][0]]
+    return bool(_LIST_COMMA.fullmatch(link)) and not any(p.search(link) for _, p in RELATION_VERBS)
 
 
 def _coordinated(text: str, after) -> list[str]:

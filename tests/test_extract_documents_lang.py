@@ -104,6 +104,15 @@ def test_amending_an_article_of_a_document():
     assert ("19/2024/NQ-HĐND", "amends", "07/2021/NQ-HĐND") in rels(gold(text))
 
 
+@pytest.mark.parametrize("sentence, rel", [
+    ("Kế hoạch số 12/KH-UBND nhằm cụ thể hóa Nghị quyết số 5/NQ-HĐND của HĐND tỉnh.", "implements"),
+    ("UBND tỉnh ban hành Kế hoạch số 12/KH-UBND về việc điều chỉnh một số nội dung của "
+     "Nghị quyết số 5/NQ-HĐND.", "amends"),
+])
+def test_other_verbs_of_implementing_and_amending(sentence, rel):
+    assert rels(gold(sentence)) == {("12/KH-UBND", rel, "5/NQ-HĐND")}
+
+
 def test_amending_the_rules_attached_to_a_document():
     text = ("HĐND tỉnh thông qua Nghị quyết số 10/2024/NQ-HĐND sửa đổi, bổ sung một số điều của Quy định ban "
             "hành kèm theo Nghị quyết số 5/2020/NQ-HĐND ngày 1/7/2020 của HĐND tỉnh.")
@@ -256,6 +265,11 @@ def test_issuer_spans_stop_where_the_subject_ends(sentence, number, issuer):
 
 
 # --- dates ------------------------------------------------------------------------------------
+
+def test_a_date_in_brackets_after_the_number():
+    d = docs(gold("Tỉnh ủy triển khai Kết luận số 15-KL/TW (ngày 5/3/2024) của Bộ Chính trị."))["15-KL/TW"]
+    assert (d["date"], d["issuer"]) == ("2024-03-05", "Bộ Chính trị")
+
 
 def test_a_year_less_issue_date_stays_year_less():
     d = docs(gold("Ngày 14/9, Ban Thường vụ Thành ủy ban hành Chỉ thị số 22-CT/TU về trật tự đô thị."))

@@ -39,7 +39,7 @@ _LOWER_NATIONAL = re.compile(r"(?:chính phủ|quốc hội|bộ chính trị|ba
 _AGAINST = re.compile(r"\s*chống(?!\w)")  # `Ban Chỉ đạo phòng, chống dịch …`
 # What may follow a joint issuer's second body: its topic, a date, the end of the phrase.
 _JOINT_END = re.compile(r"(?i)\s+(?:về|ngày|năm \d)|[;.)\n]|\.(?!\w)|$")
-_OF = re.compile(r"[\s,]*(?:của|giữa)\s+")
+_OF = re.compile(r"[\s,)]*(?:của|giữa)\s+")
 _PROPOSAL = re.compile(r"(?i)đề nghị của\s+((?:(?!đề nghị)[^;.\n]){3,120}?)\s+tại\s*$")
 _AT_OR_BY = re.compile(r"(?i)(?:tại|theo)\s*$")
 _DONE_BY = re.compile(r"[^;.\n]{0,200}?\s+do\s+((?:" + ISSUER_HEAD.pattern + r")[^;.\n]{0,80}?)\s+ban hành(?!\w)")
@@ -49,6 +49,9 @@ _DATE_FIRST = re.compile(
     r"(?i)\s*(?:[^\W\d_]{2,8}\s*[-–]\s*)?(?:(?:sáng|chiều|tối|trưa)\s+(?:nay\s+)?)?\(?"
     r"(?=(?:ngày\s+)?\d{1,2}\s?[/.\-]\s?\d{1,2}|ngày\s+\d{1,2}\s+tháng)")
 _GROUP_HEAD = re.compile(r"(?i)(?<!\w)các\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s+của\s+([^:;\n]{3,80}?)\s*:[^:\n]*$")
+# A date right after a number (or after its issuer: then only with the word `ngày`).
+_DATE_NEXT = re.compile(r"[\s,(]*(?:ban hành\s+|ký\s+)?(?=ngày\s|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4})")
+_DATE_WORD_NEXT = re.compile(r"[\s,(]*(?:ban hành\s+|ký\s+)?(?=ngày\s)")
 _LEVEL_BEFORE = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|thị trấn|xã|phường)$")
 _DAY_WORD = re.compile(r"(?i)ngày\s+")
 _LIST_LINK = re.compile(r"\s*(?:,|,?\s+và)\s*")
@@ -81,16 +84,13 @@ def _group_issuer(text: str, occ: Occurrence) -> str | None:
 
 
 def _date_after(mention: DocumentMention, text: str, pos: int, need_word: bool = False) -> int:
-    gap = re.match(r"[\s,]*(?:ban hành\s+|ký\s+)?(?=ngày\s)" if need_word else
-                   r"[\s,]*(?:ban hành\s+|ký\s+)?(?=ngày\s|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4})",
-                   text[pos:pos + 30])
+    gap = (_DATE_WORD_NEXT if need_word else _DATE_NEXT).match(text, pos, pos + 30)
     if not gap:
         return pos
-    at = pos + gap.end()
+    at = gap.end()
     parsed = parse_at(text, at, None)
     if not parsed and text.startswith("ngày", at):
-        after_word = re.match(r"ngày\s*", text[at:at + 10])
-        parsed = parse_at(text, at + after_word.end(), None)
+        parsed = parse_at(text, _DAY_WORD.match(text, at).end(), None)
     if parsed and parsed[0][0] != "-":
         mention.date = mention.date or parsed[0]
         return parsed[1]

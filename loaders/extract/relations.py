@@ -28,14 +28,15 @@ if TYPE_CHECKING:
 
 EXTRACTOR = "relations.verbs"
 RELATION_VERBS = [
-    ("amends", re.compile(r"(?i)(?<!\w)(?:sửa đổi,? bổ sung|điều chỉnh,? bổ sung|sửa đổi)"
-                          r"(?: một số điều(?: của)?| (?:khoản \d+,? )?Điều \d+(?:,? \d+)*(?: của)?)?(?!\w)")),
+    ("amends", re.compile(r"(?i)(?<!\w)(?:sửa đổi,? bổ sung|điều chỉnh,? bổ sung|sửa đổi|điều chỉnh)"
+                          r"(?: một số (?:điều|nội dung)(?: của)?| (?:khoản \d+,? )?Điều \d+(?:,? \d+)*(?: của)?)?(?!\w)")),
     ("replaces", re.compile(r"(?i)(?<!\w)thay thế(?!\w)")),
     ("guides", re.compile(r"(?i)(?<!\w)(?:quy định chi tiết(?: và biện pháp thi hành| và hướng dẫn thi hành| thi hành)?"
                           r"|hướng dẫn thi hành|hướng dẫn thực hiện|hướng dẫn)(?!\w)")),
     ("summarizes", re.compile(r"(?i)(?<!\w)(?:về (?:việc )?)?(?:sơ kết|tổng kết)(?: \d+ năm)?"
                               r"(?: (?:triển khai |tiếp tục )?thực hiện)?(?!\w)")),
-    ("implements", re.compile(r"(?i)(?<!\w)(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai)(?!\w)")),
+    ("implements", re.compile(r"(?i)(?<!\w)(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai"
+                              r"|cụ thể hóa)(?!\w)")),
 ]
 # `A (đã) được sửa đổi tại B`: the verb's object comes first.
 _PASSIVE_BEFORE = re.compile(r"(?i)(?<!\w)được\s*$")

@@ -44,6 +44,13 @@ def test_plan_announced_on_its_own_page_implements_what_it_names():
     assert ("36/KH-UBND", "implements", "12/KH-UBND") not in r
 
 
+def test_a_portal_page_titled_by_its_plan():
+    text = ("Kế hoạch số 88/KH-UBND triển khai công tác dân vận năm 2024\n"
+            "Thực hiện Chỉ thị số 16-CT/TU của Ban Thường vụ Tỉnh ủy, UBND tỉnh ban hành kế hoạch như sau:\n"
+            "1. Mục đích.")
+    assert rels(gold(text)) == {("88/KH-UBND", "implements", "16-CT/TU")}
+
+
 DECISION_PAGE = """HỘI ĐỒNG NHÂN DÂN
 TỈNH YÊN BÁI
 Số: 08/2024/NQ-HĐND

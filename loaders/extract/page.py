@@ -49,17 +49,18 @@ _BODY = re.compile(r"\n[ \t]*(?:[IVX]{1,4}|1)\s?[.)\-–]\s|(?<!\w)Điều 1\s?\
 
 def own_document(text: str, ids: set[str], index: Index) -> str | None:
     """The page's own document: the number of its `Số:` header, or the number in a title line
-    written in capitals at the top (`KẾT LUẬN SỐ 205-KL/TW CỦA BAN BÍ THƯ …`)."""
+    written in capitals at the top (`KẾT LUẬN SỐ 205-KL/TW CỦA BAN BÍ THƯ …`) or opening it
+    (`Kế hoạch số 12/KH-UBND triển khai …` as a portal page's title)."""
     for header in _HEADER.finditer(text):
         for pattern in (PARTY_NUMBER, STATE_NUMBER):
             number = pattern.match(text, header.end())
             if number and canonical_number(number.group(0)) in ids:
                 return canonical_number(number.group(0))
-    first_line = text[:text.find("\n") if "\n" in text else len(text)][:300]
-    if first_line.isupper():
-        numbered = [o for o in index.between(0, len(first_line)) if o.numbered]
-        if numbered and numbered[0].written:
-            return numbered[0].id
+    lead = len(text) - len(text.lstrip())
+    first_line = text[:text.find("\n", lead) if "\n" in text[lead:] else len(text)][:300]
+    numbered = [o for o in index.between(lead, len(first_line)) if o.numbered and o.written]
+    if numbered and (first_line.isupper() or numbered[0].type_start == lead):
+        return numbered[0].id
     return None
 
 
@@ -149,6 +150,6 @@ def _issued(text: str, index: Index, pos: int, own: str | None, own_type: str | 
         source = index.at.get(issued.end())
         if source is not None:
             return source.id
-        if own and own_type and text.startswith(own_type, issued.end()):
+        if own and own_type and text[issued.end():issued.end() + len(own_type)].casefold() == own_type.casefold():
             return own
     return None

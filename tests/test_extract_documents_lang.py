@@ -290,6 +290,15 @@ def test_a_year_less_issue_date_takes_the_year_of_the_report():
     assert docs(gold(text, "2023-02-01"))["22-CT/TU"]["date"] == "--09-14"
 
 
+def test_a_year_less_date_right_after_the_number():
+    text = "Thực hiện Chỉ thị số 05-CT/TU ngày 29/7 của Ban Thường vụ Tỉnh ủy, các xã ra quân."
+    assert docs(gold(text))["05-CT/TU"]["date"] == "--07-29"
+    assert docs(gold(text, "2024-08-10"))["05-CT/TU"]["date"] == "2024-07-29"
+    # after a comma the day may open the next clause
+    text = "Thực hiện Chỉ thị số 05-CT/TU, ngày 29/7, Ban Thường vụ Huyện ủy tổ chức hội nghị."
+    assert docs(gold(text))["05-CT/TU"]["date"] is None
+
+
 def test_an_announcement_just_made_gives_no_issue_date():
     d = docs(gold("Ngày 14/9, UBND tỉnh vừa ban hành Quyết định số 901/QĐ-UBND về giá đất."))
     assert d["901/QĐ-UBND"]["date"] is None

@@ -149,6 +149,7 @@ def _code_of(number: str) -> str:
 
 def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
     """Each numbered document once, typed, with what the text states around its mentions."""
+    from loaders.extract.dates import in_report_year
     from loaders.extract.issuers import fill, header_issuer, share_in_lists, signed_date
     article, text = doc.article, doc.unwrapped
     split = doc.unwrapped_sentences
@@ -169,6 +170,9 @@ def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
         seen[occ.id] = seen.get(occ.id, 0) + 1
     share_in_lists(text, doc.numbered, found)
     header_issuer(text, found)
+    for mention in found.values():
+        if mention.date and mention.date[0] == "-":
+            mention.date = in_report_year(mention.date, article.published)
     return _unify_bare(list(found.values()))
 
 

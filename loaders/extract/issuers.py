@@ -91,8 +91,11 @@ def _date_after(mention: DocumentMention, text: str, pos: int, need_word: bool =
     parsed = parse_at(text, at, None)
     if not parsed and text.startswith("ngày", at):
         parsed = parse_at(text, _DAY_WORD.match(text, at).end(), None)
-    if parsed and parsed[0][0] != "-":
-        mention.date = mention.date or parsed[0]
+    # a year-less date only right after the number (`… 5-CT/TU ngày 29/7 của …`): after a comma
+    # it may as well date the next clause
+    if parsed and (parsed[0][0] != "-" or not text[pos:at].strip(" ")):
+        if mention.date is None or (mention.date[0] == "-" and parsed[0][0] != "-"):
+            mention.date = parsed[0]
         return parsed[1]
     return pos
 

@@ -265,6 +265,8 @@ def test_a_count_after_a_type_word_is_not_a_number():
     ("UBND tỉnh Lâm Đồng ban hành Quyết định số 5/QĐ-UBND.", "5/QĐ-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng"),
     ("UBND huyện Hoàng Su Phì ban hành Quyết định số 6/QĐ-UBND.", "6/QĐ-UBND",
      "Ủy ban nhân dân huyện Hoàng Su Phì"),
+    ("Quán triệt Nghị quyết số 60-NQ/TW Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng khóa XIII về "
+     "chính sách.", "60-NQ/TW", "Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng khóa XIII"),
 ])
 def test_issuer_spans_stop_where_the_subject_ends(sentence, number, issuer):
     d = docs(gold(sentence))[number]

@@ -13,8 +13,8 @@ from kg.facts import DocumentMention
 from kg.gazetteer import find_mentions
 from kg.vocab import expand
 from loaders.extract.dates import LONG_FORM, in_report_year, parse_at
-from loaders.extract.spans import word_alternation
 from loaders.extract.documents import PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number
+from loaders.extract.spans import word_alternation
 
 _HEADER_BODY = re.compile(
     r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|TỈNH ỦY|THÀNH ỦY|THỦ TƯỚNG CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|"
@@ -36,6 +36,8 @@ ISSUER_HEAD = re.compile(
 _HEAD_AHEAD = re.compile(r"[\s,]*(?=" + ISSUER_HEAD.pattern + ")")
 # National bodies are proper names even when a page writes them in lower case (`của chính phủ`).
 _LOWER_NATIONAL = re.compile(r"(?:chính phủ|quốc hội|bộ chính trị|ban bí thư|thủ tướng chính phủ)(?!\w)")
+# A plenum may follow the number directly (`Nghị quyết số 60-NQ/TW Hội nghị lần thứ 11 …`).
+_PLENUM_AHEAD = re.compile(r"\s+(?=Hội nghị (?:lần thứ|Trung ương)|Ban Chấp hành Trung ương)")
 _AGAINST = re.compile(r"\s*chống(?!\w)")  # `Ban Chỉ đạo phòng, chống dịch …`
 # What may follow a joint issuer's second body: its topic, a date, the end of the phrase.
 _JOINT_END = re.compile(r"(?i)\s+(?:về|ngày|năm \d)|[;.)\n]|\.(?!\w)|$")
@@ -67,8 +69,8 @@ def fill(mention: DocumentMention, text: str, occ: Occurrence) -> None:
         stop = _ISSUER_END.search(text, issuer.end(), min(len(text), issuer.end() + 120))
         if stop and mention.date is None:
             _date_after(mention, text, stop.start(), need_word=True)
-    elif pos > occ.end and mention.issuer is None:
-        head = _HEAD_AHEAD.match(text, pos, pos + 40)
+    elif mention.issuer is None:
+        head = (_HEAD_AHEAD if pos > occ.end else _PLENUM_AHEAD).match(text, pos, pos + 40)
         if head:
             mention.issuer = _issuer_text(text, head.end())
     if mention.issuer is None:

@@ -86,6 +86,12 @@ def test_a_bare_type_word_refers_to_the_nearest_document_of_that_type():
     assert ("118/KH-UBND", "implements", "27-NQ/TU") in rels(gold(text))
 
 
+def test_a_type_word_after_an_issuing_verb_is_a_new_document():
+    text = ("Thực hiện Kế hoạch số 5/KH-UBND của UBND tỉnh, huyện tổ chức tuyên truyền. UBND huyện ban hành "
+            "Kế hoạch để triển khai Nghị quyết số 3-NQ/HU của Huyện ủy.")
+    assert ("5/KH-UBND", "implements", "3-NQ/HU") not in rels(gold(text))
+
+
 def test_anaphora_does_not_cross_into_another_passage():
     text = ("Tỉnh ủy có Nghị quyết số 27-NQ/TU về chuyển đổi số.\n\n"
             "Tin khác\n\nUBND huyện ban hành Kế hoạch số 41/KH-UBND thực hiện Nghị quyết.")

@@ -14,8 +14,11 @@ from loaders.extract.spans import word_finditer
 # Type words that refer back to a document named before, without its number.
 _BACK_TYPES = ("Nghị quyết", "Chỉ thị", "Quyết định", "Kết luận", "Kế hoạch", "Chương trình", "Đề án",
                "Hướng dẫn", "Thông báo", "Công văn", "Quy định", "Nghị định", "Thông tư", "Công điện")
-# Not a reference back: a plural or a draft before it, or a number, title or topic after it.
-_NOT_BACK_BEFORE = re.compile(r"(?i)(?<!\w)(?:các|những|dự thảo|một|mỗi|từng|bản|hai|ba|nhiều|\d+)\s+$")
+# Not a reference back: a plural or a draft before it, a verb issuing a new document
+# (`UBND huyện ban hành Kế hoạch thực hiện …`), or a number, title or topic after it.
+_NOT_BACK_BEFORE = re.compile(
+    r"(?i)(?<!\w)(?:các|những|dự thảo|một|mỗi|từng|bản|hai|ba|nhiều|\d+|ban hành|xây dựng|phê duyệt|ký|"
+    r"thông qua|có|trình)\s+$")
 _PASSAGE_BREAKS = re.compile(r"\n+")
 _BACK_REACH = 1500
 
@@ -70,7 +73,7 @@ def back_references(text: str, index: Index, types: dict[str, str | None], own: 
         return []
     out = []
     for match in word_finditer(_back_reference(), text):
-        if match.start() in index.at or _NOT_BACK_BEFORE.search(text, max(0, match.start() - 14), match.start()):
+        if match.start() in index.at or _NOT_BACK_BEFORE.search(text, max(0, match.start() - 16), match.start()):
             continue
         word = match.group(1)
         if match.group(2) == "này" and own and types.get(own) == word:

@@ -254,8 +254,8 @@ def test_a_count_after_a_type_word_is_not_a_number():
     ("Ngày 2/10, UBND tỉnh có văn bản số 3120/UBND-NC gửi các sở.", "3120/UBND-NC", "Ủy ban nhân dân tỉnh"),
     ("Căn cứ Nghị định số 63/2014/NĐ-CP ngày 26/6/2014 của chính phủ quy định chi tiết.", "63/2014/NĐ-CP",
      "Chính phủ"),
-    ("Theo Quyết định số 16/QĐ-UBND của Chủ tịch UBND tỉnh Hà Nam\nngày 2/2/2024 về tổ chức.", "16/QĐ-UBND",
-     "Chủ tịch Ủy ban nhân dân tỉnh Hà Nam"),
+    ("Theo Quyết định số 16/QĐ-UBND của Chủ tịch UBND tỉnh Hà Nam\nThời gian qua các sở đã làm tốt, nay tiếp tục.",
+     "16/QĐ-UBND", "Chủ tịch Ủy ban nhân dân tỉnh Hà Nam"),
     ("Xét đề nghị của Sở Tư pháp tại Tờ trình số 7/TTr-STP ngày 1/2/2024 và đề nghị của Giám đốc Sở Nội vụ "
      "tại Tờ trình số 15/TTr-SNV ngày 3/2/2024.", "15/TTr-SNV", "Giám đốc Sở Nội vụ"),
     ("Căn cứ Quyết định số 21-QĐ/BCĐ ngày 3/8/2021 của Trưởng Ban Chỉ đạo phòng, chống thiên tai tỉnh Nam "

@@ -20,6 +20,7 @@ from functools import lru_cache
 from kg.facts import DocumentMention
 from kg.text import fold_tones, key
 from kg.vocab import entries
+from loaders.extract.dates import in_report_year
 from loaders.extract.spans import Sentence, evidence, word_finditer
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def _code_of(number: str) -> str:
 
 def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
     """Each numbered document once, typed, with what the text states around its mentions."""
-    from loaders.extract.dates import in_report_year
+    # (a local import: issuers reads numbers with this module's patterns)
     from loaders.extract.issuers import fill, header_issuer, share_in_lists, signed_date
     article, text = doc.article, doc.unwrapped
     split = doc.unwrapped_sentences
@@ -164,7 +165,7 @@ def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
                                       evidence(article, sentence, occ.start, occ.end, EXTRACTOR))
             found[occ.id] = mention
             fill(mention, text, occ)
-            mention.date = mention.date or signed_date(text, occ, article.published)
+            mention.date = mention.date or signed_date(text, occ)
         elif (mention.issuer is None or mention.date is None) and seen[occ.id] < _MENTIONS_READ:
             fill(mention, text, occ)
         seen[occ.id] = seen.get(occ.id, 0) + 1

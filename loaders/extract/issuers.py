@@ -12,7 +12,7 @@ from functools import lru_cache
 from kg.facts import DocumentMention
 from kg.gazetteer import find_mentions
 from kg.vocab import expand
-from loaders.extract.dates import LONG_FORM, in_report_year, parse_at
+from loaders.extract.dates import LONG_FORM, parse_at
 from loaders.extract.documents import PARTY_NUMBER, STATE_NUMBER, Occurrence, canonical_number
 from loaders.extract.spans import word_alternation
 
@@ -176,10 +176,9 @@ def _signer_name() -> re.Pattern:
                       r"(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){2,3}$")
 
 
-def signed_date(text: str, occ: Occurrence, published: str | None) -> str | None:
-    """`Ngày 18/12, ông A, Chủ tịch …, ký ban hành Quyết định số …`: the signing date; without
-    a year it takes the report's year only when that is clearly the same year. `X vừa ban hành`
-    announces a document: the day of the report is not its date."""
+def signed_date(text: str, occ: Occurrence) -> str | None:
+    """`Ngày 18/12, ông A, Chủ tịch …, ký ban hành Quyết định số …`: the signing date (`--12-18`
+    without a year). `X vừa ban hành` announces a document: the day of the report is not its date."""
     floor = max(0, occ.type_start - 300)
     line_start = max(floor - 1, text.rfind("\n", floor, occ.type_start),
                      text.rfind(". ", floor, occ.type_start)) + 1
@@ -193,7 +192,7 @@ def signed_date(text: str, occ: Occurrence, published: str | None) -> str | None
         # a piece that is only a date (`Ngày 29/7,`, `LTS: Ngày 14-5-2011,`, `CTTĐT - Ngày 6/8,`)
         # or the subject's own piece opening with one (`ngày 10/9/2020 Ban Tuyên giáo … có`)
         if parsed and (not piece[parsed[1]:].strip(" )") or i == len(pieces) - 1):
-            return in_report_year(parsed[0], published)
+            return parsed[0]
     return None
 
 

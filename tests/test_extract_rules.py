@@ -169,7 +169,9 @@ def test_issuer_before_date_and_signed_decision():
     g = gold("Triển khai thông báo số 07 của Ban Bí thư ngày 05.03.2024 về công tác cán bộ.")
     d = docs(g)["07"]
     assert (d["issuer"], d["date"]) == ("Ban Bí thư", "2024-03-05")
-    g = gold("Ngày 20/5, ông Lê Văn Khải, Chủ tịch UBND tỉnh, ký ban hành Quyết định số 88/QĐ-UBND về nhân sự.")
+    # the report is of 22 May: 20/5 is that year's (a report of March could not say so)
+    g = gold("Ngày 20/5, ông Lê Văn Khải, Chủ tịch UBND tỉnh, ký ban hành Quyết định số 88/QĐ-UBND về nhân sự.",
+             "2024-05-22")
     d = docs(g)["88/QĐ-UBND"]
     assert key(d["issuer"]) == key("Chủ tịch Ủy ban nhân dân tỉnh") and d["date"] == "2024-05-20"
 

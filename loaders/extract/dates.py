@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from datetime import date
 
 DAY_MONTH = re.compile(
@@ -29,3 +30,18 @@ def parse_at(text: str, pos: int, default_year: int | None) -> tuple[str, int] |
             if value:
                 return value, match.end()
     return None
+
+
+def in_report_year(value: str, published: str | None) -> str:
+    """A year-less `--MM-DD` takes the year of the report it is in when that puts it on or
+    before the report's date and within half a year of it (`Ngày 29/7, … ban hành …` in a page
+    of 2 August); otherwise it stays year-less."""
+    if not value.startswith("--") or not published or not re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", published):
+        return value
+    year, month = int(published[:4]), int(published[5:7])
+    try:
+        report = date(year, month, int(published[8:10]) if len(published) == 10 else monthrange(year, month)[1])
+        stated = date(year, int(value[2:4]), int(value[5:7]))
+    except ValueError:
+        return value
+    return stated.isoformat() if 0 <= (report - stated).days <= 183 else value

@@ -1,8 +1,14 @@
 """Numbered documents: Party (`21-NQ/TW`), administrative (`1234/QĐ-UBND`), normative
-(`09/2024/NĐ-CP`) and bare numbers (`Nghị quyết số 24`), with type, issuer and date
-as the text states them. Unnumbered, titled documents are in `titles.py`.
+(`09/2024/NĐ-CP`) and bare numbers (`Nghị quyết số 24`), with their type. Issuer and date as
+the text states them are in `issuers.py`; unnumbered, titled documents in `titles.py`.
 Hard-wrapped lines of legal pages are joined first (`spans.unwrap`), so a number
-broken over two lines is still one mention."""
+broken over two lines is still one mention.
+
+Besides the regular forms, a number right after a type word (or `số`) may be written with a
+space for its hyphen (`số 57 QĐ/TWĐTN`), without its slash part (`số 210-TB`), or as
+number/year without a code (`Nghị quyết số 145/2025`); these forms are taken only there,
+where nothing else can be meant. A count after a type word is not a number (`Quy chế 3 công
+khai`)."""
 from __future__ import annotations
 
 import bisect
@@ -12,41 +18,40 @@ from typing import TYPE_CHECKING
 from functools import lru_cache
 
 from kg.facts import DocumentMention
-from kg.gazetteer import find_mentions
 from kg.text import fold_tones, key
-from kg.vocab import entries, expand
-from loaders.extract.dates import LONG_FORM, parse_at
+from kg.vocab import entries
+from loaders.extract.dates import in_report_year
 from loaders.extract.spans import Sentence, evidence, word_finditer
 
 if TYPE_CHECKING:
     from loaders.extract.prepared import Prepared
 
 EXTRACTOR = "documents.numbers"
-_CODE = r"[A-ZĐ][A-Za-zĐđ]{0,9}"
-_PARTY = rf"(\d{{1,4}}[a-z]?)\s?-\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])"
-_STATE = rf"(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*)(?![\w])"
+_CODE = r"[A-ZĐƯ][A-Za-zĐđƯư]{0,9}"
+_PARTY = rf"(\d{{1,4}}[a-z]?)\s?[-–]\s?({_CODE})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w])"
+# A state code may end in a legislature's term (`72/2025/QH15`, `1667/NQ-UBTVQH15`).
+_STATE = rf"(\d{{1,5}})\s?/\s?((?:\d{{4}}\s?/\s?)?{_CODE}(?:\s?[-./]\s?{_CODE})*(?:(?<=QH)\d{{1,2}})?)(?![\w])"
 PARTY_NUMBER, STATE_NUMBER = (re.compile(r"(?<![\w/])" + p) for p in (_PARTY, _STATE))
 # The same numbers for scanning: the `not_after` check of `word_finditer` replaces the lookbehind.
 _SCANS = (re.compile(_PARTY), re.compile(_STATE))
+# Irregular forms, taken only right after a type word or `số` (see the module's docstring).
+_IRREGULAR = re.compile(
+    rf"(?P<spaced>(\d{{1,4}})\s([A-ZĐƯ]{{1,6}})\s?/\s?({_CODE}(?:[-.]{_CODE})*)(?![\w]))"
+    r"|(?P<no_slash>(\d{1,4})\s?[-–]\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/))"
+    r"|(?P<year>(\d{1,5})/((?:19|20)\d\d)(?![\w/]))")
 _NUMBER_GLUE = re.compile(r"[\w/]")
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
-_HEADER_BODY = re.compile(
-    r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|TỈNH ỦY|THÀNH ỦY|THỦ TƯỚNG CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|"
-    r"CHÍNH PHỦ|BỘ [A-ZĐÀ-Ỹ ]+?)((?:\s+(?:TỈNH|THÀNH PHỐ)(?:\s+[A-ZĐÀ-Ỹ]+){1,3}?)?)\s*(?=-|\||CỘNG|Độc)")
-_LOCAL_BODY = re.compile(r"^(?:Ủy ban nhân dân|Hội đồng nhân dân)$")
-_DATELINE = re.compile(r"(?:\||\n|^)\s*([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})\s*,\s*ngày\s+\d")
-_ISSUER_END = re.compile(
-    r"(?i)\s+(?:(?:về|v/v|quy định|phê duyệt|tiếp tục|ban hành|thực hiện|triển khai|sửa đổi|hướng dẫn|"
-    r"ngày|tại|đã|cho|là|với|để|gắn|giao|ký|quyết định|chỉ đạo|yêu cầu|bổ nhiệm|điều động|công nhận|"
-    r"chuẩn y|phân công|đồng ý|chấp thuận|nêu rõ|xác định|đề ra|có|"
-    r"và các|và những|và (?:kế hoạch|nghị|chỉ|chương|quyết|thông|đề))"
-    r"(?!\w)|năm \d)|[,;“\"”:]|\.(?!\w)|\s[-–]\s|\s\w$|$")
-# Words that open an issuer written without "của" right after a date or as a clause subject.
-_ISSUER_HEAD = re.compile(
-    r"(?:Hội nghị (?:lần thứ|Trung ương)|Ban Chấp hành|Ban Thường vụ|Ban Bí thư|Bộ Chính trị|"
-    r"Chính phủ|Thủ tướng|Quốc hội|Ủy ban Thường vụ Quốc hội|Ủy ban nhân dân|UBND|Hội đồng nhân dân|HĐND|"
-    r"Tỉnh ủy|Thành ủy|Huyện ủy|Bộ trưởng|Bộ [A-ZĐ]|Sở [A-ZĐ]|Chủ tịch|Văn phòng|Ban [A-ZĐ]|Ủy ban [A-ZĐ])")
+_SO = re.compile(r"(?<!\w)số\s*:?\s*$")
+# After a number written without "số", a lowercase word that is none of these makes it a count.
+_COUNTED = re.compile(
+    r"\s+(?!(?:của|về|ngày|và|đã|được|năm|do|tại|khóa|này|nhằm|với|thì|sẽ|là|có|cũng|tiếp|đến|"
+    r"trong|ban|nêu|đề|quy|vừa|mới|hướng|đang|nay|trên|cho|yêu|chỉ|tháng|nhấn|xác|gồm|theo)(?!\w))"
+    r"[a-zà-ỹđ]")
+_NAMED_LAW = re.compile(r"(?<![^\W\d_])(?:Bộ luật|Luật|Pháp lệnh)\s+[^\W\d_][^;:,.\n]{2,110}?\s+số\s*$")
+_MENTIONS_READ = 8  # a document's issuer and date are stated at its first mentions, if at all
 _PLAN_TYPES = ("Chương trình", "Kế hoạch", "Đề án")
+# A qualifier between type word and number: `Công điện khẩn số …`, `Chương trình hành động số …`.
+_QUALIFIER = r"(?:khẩn|hỏa tốc|hành động)"
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def doc_types() -> list[DocType]:
 @lru_cache(maxsize=1)
 def _type_before() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT|QĐ"
-    return re.compile(rf"(?i)(?<![^\W\d_])({words})\s*(?:số\s*(?:hiệu\s*)?:?\s*)?$")
+    return re.compile(rf"(?i)(?<![^\W\d_])({words})(?:\s+{_QUALIFIER})?\s*(?:số\s*(?:hiệu\s*)?:?\s*)?$")
 
 
 @lru_cache(maxsize=1)
@@ -88,14 +93,14 @@ def type_word_alternation() -> str:
 
 # A bare number (`Chỉ thị 15`, `Quyết định số 1234`) is found from its digits back to its type
 # word: a scan for a leading case-insensitive word list is slow, short numbers are quick to find.
-_SHORT_NUMBER = re.compile(r"\s(\d{1,4})(?![\d/\w]|\s?-\s?[A-Z]|\s?/)")
+_SHORT_NUMBER = re.compile(r"\s(\d{1,4})(?![\d/\w]|\s?[-–]\s?[A-Z]|\s?/)")
 _BARE_REACH = 80  # the type word, "số" and the spaces before the digits fit in this
 
 
 @lru_cache(maxsize=1)
 def _bare_type_before() -> re.Pattern:
     words = "|".join(re.escape(t.word) for t in doc_types()) + "|NĐ|NQ|CT"
-    return re.compile(rf"(?<![^\W\d_])((?i:{words})\s+số|{words})\s+$")
+    return re.compile(rf"(?<![^\W\d_])((?i:{words})(?:\s+{_QUALIFIER})?\s+số|{words})\s+$")
 
 
 def _bare_numbers(text: str, lower: int, upper: int):
@@ -110,7 +115,7 @@ def _bare_numbers(text: str, lower: int, upper: int):
 @lru_cache(maxsize=4096)
 def canonical_number(raw: str) -> str:
     """`16 - NQ/TW` → `16-NQ/TW`, `112/2010/Nđ-CP` → `112/2010/NĐ-CP`, `09-CTr/TU` kept."""
-    compact = re.sub(r"\s+", "", fold_tones(raw))
+    compact = re.sub(r"\s+", "", fold_tones(raw)).replace("–", "-")
     return re.sub(r"[^\W\d_]+", lambda m: _MIXED_CASE.get(m.group(0).casefold(), m.group(0).upper()),
                   compact)
 
@@ -144,19 +149,31 @@ def _code_of(number: str) -> str:
 
 
 def extract_numbered(doc: "Prepared") -> list[DocumentMention]:
+    """Each numbered document once, typed, with what the text states around its mentions."""
+    # (a local import: issuers reads numbers with this module's patterns)
+    from loaders.extract.issuers import fill, header_issuer, share_in_lists, signed_date
     article, text = doc.article, doc.unwrapped
+    split = doc.unwrapped_sentences
+    starts = [s.start for s in split]
     found: dict[str, DocumentMention] = {}
-    for sentence in doc.unwrapped_sentences:
-        for start, end, number, written in _numbers(text, sentence.start, sentence.end):
-            if number in found:
-                _fill(found[number], text, start, end)
-                continue
-            mention = DocumentMention(number, type_for(number, written), None, None,
-                                      evidence(article, sentence, start, end, EXTRACTOR))
-            _fill(mention, text, start, end)
-            mention.date = mention.date or _signed_date(text, start, article.year)
-            found[number] = mention
-    _header_issuer(text, found)
+    seen: dict[str, int] = {}
+    for occ in doc.numbered:
+        mention = found.get(occ.id)
+        if mention is None:
+            sentence = split[bisect.bisect_right(starts, occ.start) - 1]
+            mention = DocumentMention(occ.id, type_for(occ.id, occ.written), None, None,
+                                      evidence(article, sentence, occ.start, occ.end, EXTRACTOR))
+            found[occ.id] = mention
+            fill(mention, text, occ)
+            mention.date = mention.date or signed_date(text, occ)
+        elif (mention.issuer is None or mention.date is None) and seen[occ.id] < _MENTIONS_READ:
+            fill(mention, text, occ)
+        seen[occ.id] = seen.get(occ.id, 0) + 1
+    share_in_lists(text, doc.numbered, found)
+    header_issuer(text, found)
+    for mention in found.values():
+        if mention.date and mention.date[0] == "-":
+            mention.date = in_report_year(mention.date, article.published)
     return _unify_bare(list(found.values()))
 
 
@@ -177,7 +194,18 @@ class _Spans:
         self.ends.insert(i, end)
 
 
+def _irregular_number(match: re.Match) -> str:
+    """The id of an irregular number: a hyphen for the space, number/year kept as written."""
+    g = match.groups()
+    if match.group("spaced"):
+        return canonical_number(f"{g[1]}-{g[2]}/{g[3]}")
+    if match.group("no_slash"):
+        return canonical_number(f"{g[5]}-{g[6]}")
+    return f"{g[8]}/{g[9]}"
+
+
 def _numbers(text: str, lower: int, upper: int):
+    """(start, end, number, type word as written or None) of each number in text[lower:upper]."""
     taken = _Spans()
     for pattern in _SCANS:
         for match in word_finditer(pattern, text, lower, upper, _NUMBER_GLUE):
@@ -187,147 +215,24 @@ def _numbers(text: str, lower: int, upper: int):
             before = _type_before().search(text, max(lower, match.start() - 30), match.start())
             yield match.start(), match.end(), canonical_number(match.group(0)), \
                 before.group(1) if before else None
+    for match in word_finditer(_IRREGULAR, text, lower, upper, _NUMBER_GLUE):
+        if taken.overlaps(*match.span()):
+            continue
+        before = _type_before().search(text, max(lower, match.start() - 30), match.start())
+        if before or (not match.group("year") and _SO.search(text, max(lower, match.start() - 8), match.start())):
+            taken.add(*match.span())
+            yield match.start(), match.end(), _irregular_number(match), before.group(1) if before else None
     for start, end, number, typed in _bare_numbers(text, lower, upper):
-        written = re.sub(r"\s+số$", "", typed)
-        year_like = re.fullmatch(r"(19|20)\d\d", number) and "số" not in typed
-        if not year_like and not taken.overlaps(start, end):
+        written = re.sub(rf"(?:\s+{_QUALIFIER})?\s+số$", "", typed)
+        plain = "số" not in typed
+        year_like = plain and re.fullmatch(r"(19|20)\d\d", number)
+        if not year_like and not (plain and _COUNTED.match(text, end)) and not taken.overlaps(start, end):
             yield start, end, number, written
-
-
-def _fill(mention: DocumentMention, text: str, start: int, end: int) -> None:
-    """Date and issuer stated around the number: `… ngày 22/11/2012 của Bộ Chính trị`,
-    `… của Bộ Chính trị ngày 12/4/2021`, `… do Bộ trưởng Bộ Tài chính ban hành`,
-    `theo đề nghị của X tại Tờ trình số …`, `X ký ban hành Quyết định số …`."""
-    pos = end
-    pos = _date_after(mention, text, pos)
-    issuer = re.match(r"[\s,]*(?:của|giữa)\s+", text[pos:pos + 12])
-    if issuer:
-        if mention.issuer is None:
-            mention.issuer = _issuer_text(text, pos + issuer.end())
-        stop = _ISSUER_END.search(text, pos + issuer.end(), min(len(text), pos + issuer.end() + 120))
-        if stop and mention.date is None:
-            _date_after(mention, text, stop.start(), need_word=True)
-    elif pos > end and mention.issuer is None:
-        head = re.match(r"[\s,]*(?=" + _ISSUER_HEAD.pattern + ")", text[pos:pos + 40])
-        if head:
-            mention.issuer = _issuer_text(text, pos + head.end())
-    if mention.issuer is None:
-        mention.issuer = _issuer_around(text, start, end)
-
-
-def _date_after(mention: DocumentMention, text: str, pos: int, need_word: bool = False) -> int:
-    gap = re.match(r"[\s,]*(?:ban hành\s+|ký\s+)?(?=ngày\s)" if need_word else
-                   r"[\s,]*(?:ban hành\s+|ký\s+)?(?=ngày\s|\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4})",
-                   text[pos:pos + 30])
-    if not gap:
-        return pos
-    at = pos + gap.end()
-    parsed = parse_at(text, at, None)
-    if not parsed and text.startswith("ngày", at):
-        after_word = re.match(r"ngày\s*", text[at:at + 10])
-        parsed = parse_at(text, at + after_word.end(), None)
-    if parsed and parsed[0][0] != "-":
-        mention.date = mention.date or parsed[0]
-        return parsed[1]
-    return pos
-
-
-def _issuer_text(text: str, start: int) -> str | None:
-    stop = _ISSUER_END.search(text, start, min(len(text), start + 120))
-    raw = text[start:stop.start() if stop else start + 120].strip()
-    raw = re.sub(r"\s*\(\s*$", "", raw)
-    return expand(" ".join(raw.split())) if raw and raw[0].isupper() else None
 
 
 def _type_start(text: str, start: int, lower: int = 0) -> int:
     before = _type_before().search(text, max(lower, start - 30), start)
     return before.start() if before else start
-
-
-def _issuer_around(text: str, start: int, end: int) -> str | None:
-    type_start = _type_start(text, start)
-    before = text[max(0, type_start - 160):type_start]
-    proposal = re.search(r"(?i)đề nghị của\s+([^;.\n]{3,120}?)\s+tại\s*$", before)
-    if proposal and proposal.group(1)[0].isupper() and len(proposal.group(1).split()) <= 20:
-        return expand(" ".join(proposal.group(1).split()))
-    subject = _signer(before)
-    if subject and re.match(_ISSUER_HEAD.pattern, subject):
-        return _issuer_text(subject + " ", 0)
-    if re.search(r"(?i)(?:tại|theo)\s*$", before):
-        after = re.match(r"\s*,\s*(?=" + _ISSUER_HEAD.pattern + ")", text[end:end + 40])
-        if after:
-            return _issuer_text(text, end + after.end())
-    by = re.match(r"[^;.\n]{0,200}?\s+do\s+((?:" + _ISSUER_HEAD.pattern + r")[^;.\n]{0,80}?)\s+ban hành(?!\w)",
-                  text[end:end + 300])
-    if by:
-        return _issuer_text(by.group(1) + " ", 0)
-    return None
-
-
-_SIGN_VERB = re.compile(r"(?:,\s*)?(?<!\w)(?:đã\s+)?(?:ký\s+ban hành|ký|ban hành)\s*$")
-
-
-def _signer(before: str) -> str | None:
-    """The subject of `X (đã) ký ban hành` right before a document; `A, Chủ tịch …, ký` → the post."""
-    verb = _SIGN_VERB.search(before)
-    if not verb:
-        return None
-    pieces = re.split(r"[,;\n]|\.\s", before[:verb.start()])
-    return pieces[-1].strip() or None
-
-
-def _signed_date(text: str, start: int, year: int | None) -> str | None:
-    """`Ngày 18.12, ông A, Chủ tịch …, ký ban hành Quyết định số …`: the signing date."""
-    type_start = _type_start(text, start)
-    floor = max(0, type_start - 300)
-    line_start = max(floor - 1, text.rfind("\n", floor, type_start), text.rfind(". ", floor, type_start)) + 1
-    before = text[line_start:type_start]
-    if not _SIGN_VERB.search(before):
-        return None
-    dated = re.search(r"(?i)(?<!\w)ngày\s+", before)
-    if dated:
-        parsed = parse_at(before, dated.end(), year) or parse_at(before, dated.start(), year)
-        if parsed and parsed[0][0] != "-":
-            return parsed[0]
-    return None
-
-
-def _header_issuer(text: str, found: dict[str, DocumentMention]) -> None:
-    """Legal pages: `ỦY BAN NHÂN DÂN | TỈNH AN GIANG | … Số: 1994/QĐ-UBND | An Giang, ngày …`."""
-    headers = []
-    for header in re.finditer(r"Số\s*:[ \t]*", text):
-        for pattern in (PARTY_NUMBER, STATE_NUMBER):
-            number = pattern.match(text, header.end())
-            if number:
-                headers.append((canonical_number(number.group(0)), number.start(), number.end()))
-                break
-    for number, start, end in headers:
-        mention = found.get(number)
-        if mention is None:
-            continue
-        head = " ".join(text[max(0, start - 400):start].split())
-        body = _HEADER_BODY.search(head)
-        if body and (mention.issuer is None or mention.evidence.start != start):
-            issuer = expand(_sentence_case(body.group(1) + body.group(2)))
-            if _LOCAL_BODY.match(issuer):
-                place = _DATELINE.search(text, end, end + 120)
-                mentions = find_mentions(place.group(1)) if place else []
-                if mentions:
-                    issuer += " tỉnh " + " ".join(place.group(1).split())
-            mention.issuer = issuer
-        window = " ".join(text[max(0, start - 200):end + 120].split())
-        dated = LONG_FORM.search(window)
-        if dated:
-            mention.date = parse_at(window, dated.start(), None)[0]
-
-
-def _sentence_case(upper: str) -> str:
-    """`ỦY BAN NHÂN DÂN TỈNH AN GIANG` → `Ủy ban nhân dân tỉnh An Giang`."""
-    words = upper.lower().split()
-    place = next((i for i, w in enumerate(words) if w in ("tỉnh", "phố") and i), None)
-    cap = [w.capitalize() if place is not None and i > place else w for i, w in enumerate(words)]
-    cap[0] = cap[0].capitalize()
-    return " ".join(cap).replace("chính phủ", "Chính phủ")
 
 
 def _unify_bare(mentions: list[DocumentMention]) -> list[DocumentMention]:
@@ -343,6 +248,12 @@ def numbered_occurrences(text: str, split: tuple[Sentence, ...]) -> tuple[Occurr
     out = []
     for sentence in split:
         for start, end, number, written in _numbers(text, sentence.start, sentence.end):
-            out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
-                                  written, True))
+            # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
+            named = None if written and written[0].isupper() else \
+                _NAMED_LAW.search(text, max(sentence.start, start - 140), start)
+            if named:  # `Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the title is its type
+                out.append(Occurrence(named.start(), start, end, number, "Luật", True))
+            else:
+                out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
+                                      written, True))
     return tuple(out)

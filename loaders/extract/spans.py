@@ -84,7 +84,7 @@ def word_alternation(name: str) -> str:
 # on in lower case or with a number, or the line ends on a word that cannot end a sentence.
 _LIST_MARKER = re.compile(r"[-–•*+]|\d{1,2}\s?[.)]\s|\d{1,2}/-|[a-zđ]\)\s|[IVX]{1,4}\.\s|Căn cứ|CĂN CỨ")
 _HANGING = re.compile(
-    r"(?i)(?<!\w)(?:của|số|và|về|ngày|tháng|năm|các|tại|với|theo|giữa|đối với|cho|thực hiện|việc|"
+    r"(?i)(?<!\w)(?:của|số|và|về|ngày|tháng|năm|các|tại|với|theo|giữa|đối với|cho|thực hiện|việc|ban hành|"
     r"Luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Chỉ thị|Kế hoạch|Công văn|Tờ trình|Thông báo)[ \t]*$")
 
 _HANGING_HEAD = re.compile(r"(?<!\w)(?:Sở|Bộ|Giám đốc|Chủ tịch|Chủ nhiệm|Ủy ban|Hội đồng)[ \t]*$")
@@ -97,7 +97,8 @@ def unwrap(text: str) -> str:
         nl = match.end() - 1
         prev = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
         nxt = text[match.end():match.end() + 40].lstrip(" \t")
-        if not nxt or not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt):
+        if not nxt or not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt) \
+                or prev.isupper():  # a heading in capitals (`KẾ HOẠCH`) ends its line
             continue
         first = nxt[0]
         if first.islower() or first.isdigit() or prev.rstrip()[-1] == "," or _HANGING.search(prev[-30:]) \

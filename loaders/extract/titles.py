@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.facts import DocumentMention
@@ -99,8 +100,10 @@ def titled(text: str, numbered) -> tuple[list[Occurrence], list[tuple[str, str, 
             for start, end in targets:
                 target = register(start, end, "Luật")
                 relations.append((source.id, "amends", target.id))
+    numbered_laws = {o.type_start for o in numbered if o.written == "Luật"}
     for match in _LAW_OPEN.finditer(text):
-        if any(o.type_start == match.start() for o in occurrences) or _draft_before(text, match.start()):
+        if any(o.type_start == match.start() for o in occurrences) or _draft_before(text, match.start()) \
+                or match.start() in numbered_laws:
             continue
         if text.startswith("sửa đổi", match.end()):
             continue
@@ -155,8 +158,15 @@ def _org_at(text: str, pos: int) -> int | None:
     return max(ends) if ends else None
 
 
+@lru_cache(maxsize=1)
+def _not_a_title() -> re.Pattern:
+    """A title naming a number (`Chương trình hành động số 12-CTr/TU`: a numbered document) or
+    another document type is no plan's title."""
+    return re.compile(rf"^\s*(?:số|\d)|(?<!\w)(?:số\s*\d|(?:{type_word_alternation()})(?!\w))")
+
+
 def _plan_title_ok(text: str, match: re.Match, title: str) -> bool:
-    if re.match(r"\s*(?:số|\d)", title) or re.search(rf"(?<!\w)(?:{type_word_alternation()})(?!\w)", title):
+    if _not_a_title().search(title):
         return False
     return not re.search(r"(?i)(?:dự thảo|các|những|mỗi|từng)\s*$", text[max(0, match.start() - 12):match.start()])
 

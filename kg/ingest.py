@@ -18,13 +18,17 @@ from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.resolver import resolve
-from kg.settle import new_dated_documents, of_base, settle_documents
+from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
 from kg.stores.base import Store
+from kg.stores.sqlite_rows import Rows
 from loaders.extract import extract
 from loaders.html import use_outlet_files
 from loaders.readers import read_path, read_stream
 
 BATCH = 200
+# Claims and edges one article may write (KG_MAX_ARTICLE_FACTS): an article naming 4,000
+# documents writes about 12,000; more than this is that article's failure, not a full disk.
+MAX_FACTS = 50_000
 
 
 @dataclass
@@ -101,13 +105,6 @@ def read_inputs(inputs: Iterable[str], fmt: str | None = None, include: Iterable
             yield from read_path(item, fmt)
 
 
-def known_documents(store: Store, pending: dict[str, None]) -> Callable[[str], list[str]]:
-    def lookup(base: str) -> list[str]:
-        found = set(store.find_ids(base)) | {i for i in pending if i.startswith(base)}
-        return sorted(i for i in found if of_base(i, base))
-    return lookup
-
-
 def facts_for(article: Article, known: Callable[[str], list[str]]) -> Facts:
     return resolve(extract(article), known)
 
@@ -142,13 +139,17 @@ def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, in
     summary, batch, pending = IngestSummary(), [], {}
     use_outlet_files(list(outlets))
     before = _totals(store)
+    summary.resettled += settle(store, set(), extract)  # what a killed run left unsettled
     records = read_inputs(inputs, fmt, include, exclude)
     for record, outcome in _outcomes(store, records, pending, workers):
-        if isinstance(outcome, (InputError, str)):
+        outcome = _within_limit(record, outcome)
+        if isinstance(outcome, Unchanged):
+            summary.unchanged += 1
+        elif isinstance(outcome, (InputError, str)):
             summary.failed += 1
             summary.errors.append(str(outcome))
         else:
-            pending.update((i, None) for i in outcome.nodes if i.startswith("doc:"))
+            pending.update((i, None) for i in _dated_documents(outcome))
             batch.append(outcome)
         if strict and summary.failed:
             break
@@ -179,7 +180,49 @@ def _outcomes(store: Store, records, pending: dict, workers: int):
         return
     known = known_documents(store, pending)
     for record in records:
-        yield record, record if isinstance(record, InputError) else _facts_or_error(record, known)
+        if isinstance(record, InputError):
+            yield record, record
+        else:
+            yield record, Unchanged() if unchanged_in(store, record) else _facts_or_error(record, known)
+
+
+class Unchanged:
+    """The outcome of an article the store holds with the same content: not extracted again."""
+
+
+def unchanged_in(store: Store, article: Article) -> bool:
+    try:
+        return store.stored_hash(article.id) == article.content_hash
+    except UnicodeError:  # text that cannot be hashed fails where it is stored, as that article's error
+        return False
+
+
+def _within_limit(record, outcome):
+    """The outcome, or that article's failure when it would write more than the limit."""
+    if isinstance(outcome, Rows):
+        size = outcome.size
+    elif isinstance(outcome, Facts):
+        size = len(outcome.nodes) + len(outcome.edges)
+    else:
+        return outcome
+    limit = max_facts()
+    if size <= limit:
+        return outcome
+    return (f"{record.source or record.id}: {size} claims and edges, more than one article may write "
+            f"({limit}, KG_MAX_ARTICLE_FACTS); not stored")
+
+
+def max_facts() -> int:
+    try:
+        return max(1, int(os.environ.get("KG_MAX_ARTICLE_FACTS", MAX_FACTS)))
+    except ValueError:
+        return MAX_FACTS
+
+
+def _dated_documents(outcome: Facts | Rows) -> list[str]:
+    if isinstance(outcome, Rows):
+        return [i for i, props in outcome.claimed_props if i.startswith("doc:") and props.get("date")]
+    return dated_in(outcome)
 
 
 def _facts_or_error(article: Article, known) -> Facts | str:
@@ -193,12 +236,21 @@ def _facts_or_error(article: Article, known) -> Facts | str:
 def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: dict) -> None:
     if not batch:
         return
-    new_dated = new_dated_documents(store, batch)
+    bases = new_dated_bases(store, batch)
     for result in store.upsert_many(batch):
         setattr(summary, result.status, getattr(summary, result.status) + 1)
         summary.nodes += result.nodes
         summary.edges += result.edges
-    summary.resettled += settle_documents(
-        store, new_dated, lambda article: facts_for(article, known_documents(store, {})))
+    summary.resettled += settle(store, bases, extract)
     batch.clear()
     pending.clear()
+
+
+def forget(store: Store, article_id: str) -> bool:
+    """Retract one article, then resolve again the dateless mentions of the documents it dated
+    (a year only it gave goes with it). False when the store does not hold the article."""
+    bases = mentioned_bases(store, article_id)
+    if not store.retract(article_id):
+        return False
+    settle(store, bases, extract)
+    return True

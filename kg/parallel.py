@@ -19,20 +19,24 @@ from kg.stores.sqlite_rows import Rows, rows_of
 
 Outcome = Rows | InputError | str  # a str is an extraction failure message
 _worker_known: Callable[[str], list[str]] | None = None
+_worker_store = None
 
 
 def _init(store_path: str) -> None:
-    global _worker_known
+    global _worker_known, _worker_store
     from kg.ingest import known_documents
     from kg.stores.sqlite import SQLiteStore
-    _worker_known = known_documents(SQLiteStore(store_path), {})
+    _worker_store = SQLiteStore(store_path)
+    _worker_known = known_documents(_worker_store, {})
 
 
 def _work(record: Article | InputError) -> Outcome:
     """The outcome alone: the parent keeps the record (sending it back would double the traffic)."""
     if isinstance(record, InputError):
         return record
-    from kg.ingest import facts_for
+    from kg.ingest import Unchanged, facts_for, unchanged_in
+    if unchanged_in(_worker_store, record):
+        return Unchanged()  # stored with this content: not extracted again
     try:
         return rows_of(facts_for(record, _worker_known))  # the parent only writes them
     except Exception as exc:  # noqa: BLE001 - the article fails, the run goes on

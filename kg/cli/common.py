@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Annotated
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.errors import Ambiguous, KgError
+from kg.stores import store_location
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -46,6 +48,11 @@ def user_errors(fn: Callable) -> Callable:
         except KgError as exc:
             err.print(f"Error: {exc}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
+        except sqlite3.DatabaseError as exc:  # a damaged page is found when a query reads it
+            where = store_location(kwargs.get("store"))
+            err.print(f"Error: cannot read store {where}: {exc} (restore it from a copy, or re-ingest)",
+                      markup=False, highlight=False)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Error: interrupted", markup=False)
             raise typer.Exit(130) from None

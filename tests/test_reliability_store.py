@@ -190,6 +190,32 @@ def test_reingesting_stored_articles_extracts_nothing(tmp_path, monkeypatch):
     assert (summary.unchanged, summary.failed, extracted) == (4, 0, [])
 
 
+# -- item 14: names that do not depend on arrival order ---------------------------------------------
+OLD_MARK = "Sáng ngày {d}/5, đồng chí Võ Thị Thuỷ, Phó Chủ tịch UBND tỉnh chủ trì hội nghị về công tác dân vận."
+NEW_MARK = "Chiều {d}/5, đồng chí Võ Thị Thủy, Phó Chủ tịch UBND tỉnh chủ trì cuộc họp về chuyển đổi số."
+
+
+@pytest.mark.parametrize("spellings, shown", [((OLD_MARK, NEW_MARK, NEW_MARK), "Võ Thị Thủy"),
+                                              ((OLD_MARK, OLD_MARK, NEW_MARK), "Võ Thị Thuỷ"),
+                                              ((OLD_MARK, NEW_MARK), "Võ Thị Thuỷ")])
+def test_a_name_is_its_most_claimed_spelling_whatever_the_order(tmp_path, spellings, shown):
+    """Tone marks placed two ways: the node shows the spelling most articles use (a tie: the
+    smaller string), in every arrival order, and again after the deciding article is forgotten."""
+    from itertools import permutations
+    articles = [(f"t{i}", "2024-05-06", text.format(d=i + 2)) for i, text in enumerate(spellings)]
+    for n, order in enumerate(permutations(articles)):
+        store = SQLiteStore(str(tmp_path / f"kg{n}.db"))
+        for article in order:  # one writer after another, as concurrent writers interleave
+            ingest(store, [jsonl(tmp_path / f"{article[0]}.jsonl", article)])
+        assert [p.name for p in store.iter_nodes("Person")] == [shown], order
+        store.close()
+    if len(articles) == 3:  # forget one of the majority: a tie, which the smaller spelling wins
+        store = SQLiteStore(str(tmp_path / "kg0.db"))
+        forget(store, next(i for i, _, text in articles if shown in text))
+        assert [p.name for p in store.iter_nodes("Person")] == [min("Võ Thị Thuỷ", "Võ Thị Thủy")]
+        store.close()
+
+
 # -- item 10: read-only, newer and damaged stores --------------------------------------------------
 def _run_without_override(args: list[str]) -> subprocess.CompletedProcess:
     """Root writes anything: drop the capability to override file modes, so that they apply to

@@ -88,12 +88,28 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
         self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
                             rows.node_rows)
         self.db.executemany("INSERT INTO sentences VALUES (?,?,?)", rows.sentences)
-        self.db.executemany("INSERT OR REPLACE INTO claim_rows VALUES (?,?,?,?,?,?,?)", rows.claims)
+        self.db.executemany("INSERT OR REPLACE INTO claim_rows VALUES (?,?,?,?,?,?,?,?)", rows.claims)
         self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)", rows.aliases)
         self.db.executemany("INSERT OR REPLACE INTO edge_rows VALUES (?,?,?,?,?,?,?,?,?)", rows.edges)
         if rows.kept:
             self.db.execute("INSERT INTO kept_mentions VALUES (?,?)", (rows.article_id, rows.kept))
         self._refresh_props(changed)
+        self._rename(self._spelled_otherwise([(row[0], row[2]) for row in rows.node_rows]))
+
+    def _spelled_otherwise(self, spellings: list[tuple[str, str]]) -> list[str]:
+        """Nodes whose name is not the spelling given for them here."""
+        names = {}
+        for chunk in range(0, len(spellings), 500):
+            part = [node_id for node_id, _ in spellings[chunk:chunk + 500]]
+            names.update(self.db.execute(f"SELECT id, name FROM nodes WHERE id IN ({_marks(part)})", part))
+        return [node_id for node_id, name in spellings if node_id in names and names[node_id] != name]
+
+    def _rename(self, node_ids: list[str]) -> None:
+        """A node's name: the spelling most of its claims use, ties to the smallest, so that the
+        name does not depend on which article came first (`Thuỷ`/`Thủy`, concurrent writers)."""
+        for node_id in node_ids:
+            self.db.execute("UPDATE nodes SET name = (SELECT name FROM claim_rows WHERE node_id = ?1 "
+                            "GROUP BY name ORDER BY COUNT(*) DESC, name LIMIT 1) WHERE id = ?1", (node_id,))
 
     @contextmanager
     def _dates_watched(self, rows: Rows | None, article_id: str | None = None):
@@ -155,7 +171,11 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
             return self._retract(article_id)
 
     def _retract(self, article_id: str) -> bool:
-        touched = [r[0] for r in self.db.execute("SELECT node_id FROM claim_rows WHERE article_id=?", (article_id,))]
+        spellings = self.db.execute("SELECT node_id, name FROM claim_rows WHERE article_id=?", (article_id,)).fetchall()
+        touched = [node_id for node_id, _ in spellings]
+        # the node's own spelling losing a claim may lose its lead (another one's cannot)
+        otherwise = set(self._spelled_otherwise(spellings))
+        respell = [n for n in touched if n not in otherwise]
         deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
         for table in ("claim_rows", "edge_rows", "sentences", "kept_mentions"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
@@ -165,6 +185,7 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
             self.db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
             self.db.execute("DELETE FROM aliases WHERE node_id=?", (node_id,))
         self._refresh_props([n for n in touched if n not in orphans])
+        self._rename([n for n in respell if n not in orphans])
         return deleted > 0
 
     # -- settling (kg.settle) ---------------------------------------------------------------

@@ -21,7 +21,7 @@ class Rows:
     article: tuple  # (id, content hash, published, meta JSON, text)
     sentences: list[tuple]  # (article id, number, text)
     node_rows: list[tuple]  # (id, type, name, props JSON): inserted if the node is new
-    claims: list[tuple]  # (node id, article id, props JSON, start, end, sentence number, extractor)
+    claims: list[tuple]  # (node id, article id, props JSON, start, end, sentence number, extractor, name)
     aliases: list[tuple]  # (node id, alias, key, diacritic-free key)
     edges: list[tuple]  # the edge_rows table's columns
     claimed_props: list[tuple[str, dict]]  # (node id, props) of claims that set properties
@@ -67,7 +67,7 @@ def rows_of(facts: Facts | Rows) -> Rows:
         sentences=[],
         node_rows=[(c.node.id, c.node.type, c.node.name, p) for c, p in zip(claims, props)],
         claims=[(c.node.id, article.id, p, c.evidence.start, c.evidence.end, number(c.evidence.sentence),
-                 c.evidence.extractor) for c, p in zip(claims, props)],
+                 c.evidence.extractor, c.node.name) for c, p in zip(claims, props)],
         aliases=[(c.node.id, alias, key(alias), ascii_key(alias))
                  for c in claims for alias in {c.node.name, *c.aliases}],
         edges=[_edge_row(edge, number) for edge in facts.edges.values()],

@@ -37,8 +37,10 @@ CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
     INSERT INTO aliases_fts(aliases_fts, rowid, akey) VALUES ('delete', old.rowid, old.akey); END;
 CREATE TABLE IF NOT EXISTS sentences (article_id TEXT NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL,
     PRIMARY KEY (article_id, n)) WITHOUT ROWID;
+-- `name`: the node's name as this article spells it (a node shows its most claimed spelling)
 CREATE TABLE IF NOT EXISTS claim_rows (node_id TEXT NOT NULL, article_id TEXT NOT NULL, props TEXT NOT NULL,
-    start INTEGER, end INTEGER, sentence_n INTEGER, extractor TEXT, PRIMARY KEY (node_id, article_id));
+    start INTEGER, end INTEGER, sentence_n INTEGER, extractor TEXT, name TEXT NOT NULL,
+    PRIMARY KEY (node_id, article_id));
 CREATE INDEX IF NOT EXISTS claim_rows_article ON claim_rows(article_id);
 CREATE TABLE IF NOT EXISTS edge_rows (src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL,
     article_id TEXT NOT NULL, props TEXT NOT NULL, start INTEGER, end INTEGER, sentence_n INTEGER,
@@ -72,8 +74,9 @@ DROP INDEX IF EXISTS edges_article;
 DROP INDEX IF EXISTS edges_dst_src;
 {tables}
 INSERT INTO sentences SELECT article_id, n, sentence FROM numbered;
-INSERT INTO claim_rows SELECT c.node_id, c.article_id, c.props, c.start, c.end, x.n, c.extractor
-    FROM old_claims c JOIN numbered x ON x.article_id = c.article_id AND x.sentence = COALESCE(c.sentence, '');
+INSERT INTO claim_rows SELECT c.node_id, c.article_id, c.props, c.start, c.end, x.n, c.extractor, n.name
+    FROM old_claims c JOIN numbered x ON x.article_id = c.article_id AND x.sentence = COALESCE(c.sentence, '')
+    JOIN nodes n ON n.id = c.node_id;
 INSERT INTO edge_rows SELECT e.src, e.type, e.dst, e.article_id, e.props, e.start, e.end, x.n, e.extractor
     FROM old_edges e JOIN numbered x ON x.article_id = e.article_id AND x.sentence = COALESCE(e.sentence, '');
 DROP TABLE old_claims;

@@ -35,6 +35,8 @@ def snapshot(path: str) -> tuple[list[str], dict[str, set], dict[str, set]]:
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='articles'").fetchone():
+            return [], {}, {}  # killed before the store's tables were made (a loaded machine)
         articles = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY id")]
         claims, edges = {}, {}
         for node, article in db.execute("SELECT node_id, article_id FROM claims"):

@@ -21,6 +21,7 @@ from kg.stores.sqlite_rows import Rows, rows_of
 from kg.stores.sqlite_reads import SQLiteReads, _edge, _marks, _node
 from kg.stores.sqlite_schema import connect, prepare
 
+
 class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sqlite_reads
     def __init__(self, path: str, create: bool = True, mapped: bool = False):
         """`mapped`: read through a memory map (up to 2 GB), which halves heavy queries; off for

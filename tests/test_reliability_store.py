@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kg.ingest
 from kg.errors import StoreError
@@ -151,6 +153,32 @@ def test_forget_gives_back_the_graph_of_a_clean_ingest_without_the_article(tmp_p
     assert graph(store) == graph(clean)
     assert store.get("doc:hau-giang:20-ct-tu-2017") is None
     assert not store.unsettled()
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.sampled_from(["a", "b", "c", "-a", "-b", "-c"]), min_size=1, max_size=8))
+def test_any_ingests_and_forgets_give_the_graph_of_a_clean_ingest(tmp_path, steps):
+    articles = {"a": ("a", "2019-01-01", DATELESS), "b": ("b", "2019-02-01", DATED_2017),
+                "c": ("c", "2020-03-05", DATED_2020)}
+    for name in ("kg.db", "clean.db"):
+        for leftover in tmp_path.glob(name + "*"):
+            leftover.unlink()
+    store, held = SQLiteStore(str(tmp_path / "kg.db")), []
+    for step in steps:
+        if step.startswith("-"):
+            forget(store, step[1:])
+            held = [h for h in held if h != step[1:]]
+        else:
+            ingest(store, [jsonl(tmp_path / f"{step}.jsonl", articles[step])])
+            held = [h for h in held if h != step] + [step]
+    clean = SQLiteStore(str(tmp_path / "clean.db"))
+    for name in held:
+        ingest(clean, [jsonl(tmp_path / f"{name}.jsonl", articles[name])])
+    try:
+        assert graph(store) == graph(clean), steps
+    finally:
+        store.close()
+        clean.close()
 
 
 def test_forget_through_the_cli_resettles(tmp_path):

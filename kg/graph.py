@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.facts import Article, Evidence
+from kg.facts import Article, Evidence, Extraction
 
 
 @dataclass
@@ -48,6 +48,9 @@ class Facts:
     article: Article
     nodes: dict[str, NodeClaim] = field(default_factory=dict)
     edges: dict[tuple, Edge] = field(default_factory=dict)
+    # set when these facts depend on which documents are known (a dateless document mention):
+    # stores keep it so that settling can resolve the article again without extracting it again
+    extraction: Extraction | None = None
 
     def add_node(self, node: Node, evidence: Evidence, alias: str | None = None) -> str:
         claim = self.nodes.get(node.id)

@@ -15,16 +15,19 @@ from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.resolver import resolve
-from kg.settle import new_dated_documents, of_base, settle_documents
+from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
 from kg.stores.base import Store
 from kg.stores.sqlite_rows import Rows
-from loaders.detect import max_article_bytes
+from loaders.detect import max_article_bytes, positive_setting
 from loaders.extract import extract
 from loaders.html import use_outlet_files
 from loaders.inputs import Skipped, read_inputs
 
 BATCH = 200
 MAX_ERRORS = 20  # reported per input file; the rest are counted
+# Claims and edges one article may write (KG_MAX_ARTICLE_FACTS): an article naming 4,000
+# documents writes about 12,000; more than this is that article's failure, not a full disk.
+MAX_FACTS = 50_000
 
 
 @dataclass
@@ -81,13 +84,6 @@ def _file_of(record: Article | InputError) -> str:
     return re.sub(r":\d+$", "", record.source) if record.source else record.id
 
 
-def known_documents(store: Store, pending: dict[str, None]) -> Callable[[str], list[str]]:
-    def lookup(base: str) -> list[str]:
-        found = set(store.find_ids(base)) | {i for i in pending if i.startswith(base)}
-        return sorted(i for i in found if of_base(i, base))
-    return lookup
-
-
 def facts_for(article: Article, known: Callable[[str], list[str]]) -> Facts:
     return resolve(extract(article), known)
 
@@ -142,16 +138,20 @@ def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, in
     errors, warnings = ErrorLog(summary.errors, max_errors), ErrorLog(summary.warnings, max_errors, "warnings")
     use_outlet_files(list(outlets))
     before = _totals(store)
+    summary.resettled += settle(store, set(), extract)  # what a killed run left unsettled
     records = read_inputs(inputs, fmt, include, exclude)
     for record, outcome in _outcomes(store, records, pending, workers):
+        outcome = _within_limit(record, outcome)
         if isinstance(outcome, Skipped):
             warnings.add("", str(outcome))
             continue
-        if isinstance(outcome, (InputError, str)):
+        if isinstance(outcome, Unchanged):
+            summary.unchanged += 1
+        elif isinstance(outcome, (InputError, str)):
             summary.failed += 1
             errors.add(_file_of(record), str(outcome))
         else:
-            pending.update((i, None) for i in outcome.nodes if i.startswith("doc:"))
+            pending.update((i, None) for i in _dated_documents(outcome))
             batch.append(outcome)
         if strict and summary.failed:
             break
@@ -185,7 +185,49 @@ def _outcomes(store: Store, records, pending: dict, workers: int):
     known, seconds = known_documents(store, pending), article_seconds()
     prepare = _prepare_for(store)
     for record in records:
-        yield record, record if isinstance(record, InputError) else extracted(record, known, prepare, seconds)
+        if isinstance(record, InputError):
+            yield record, record
+        elif unchanged_in(store, record):
+            yield record, Unchanged()
+        else:
+            yield record, extracted(record, known, prepare, seconds)
+
+
+class Unchanged:
+    """The outcome of an article the store holds with the same content: not extracted again."""
+
+
+def unchanged_in(store: Store, article: Article) -> bool:
+    try:
+        return store.stored_hash(article.id) == article.content_hash
+    except UnicodeError:  # text that cannot be hashed fails where it is stored, as that article's error
+        return False
+
+
+def _within_limit(record, outcome):
+    """The outcome, or that article's failure when it would write more than the limit."""
+    if isinstance(outcome, Rows):
+        size = outcome.size
+    elif isinstance(outcome, Facts):
+        size = len(outcome.nodes) + len(outcome.edges)
+    else:
+        return outcome
+    limit = max_facts()
+    if size <= limit:
+        return outcome
+    return (f"{record.source or record.id}: {size} claims and edges, more than one article may write "
+            f"({limit}, KG_MAX_ARTICLE_FACTS); not stored")
+
+
+def max_facts() -> int:
+    """KG_MAX_ARTICLE_FACTS, default 50,000; a bad value is the user's one-line error."""
+    return max(1, int(positive_setting("KG_MAX_ARTICLE_FACTS", MAX_FACTS, "claims and edges")))
+
+
+def _dated_documents(outcome: Facts | Rows) -> list[str]:
+    if isinstance(outcome, Rows):
+        return [i for i, props in outcome.claimed_props if i.startswith("doc:") and props.get("date")]
+    return dated_in(outcome)
 
 
 def _prepare_for(store: Store) -> Callable[[Facts], Facts | Rows]:
@@ -201,13 +243,12 @@ def _prepare_for(store: Store) -> Callable[[Facts], Facts | Rows]:
 def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: dict) -> None:
     if not batch:
         return
-    new_dated = new_dated_documents(store, batch)
+    bases = new_dated_bases(store, batch)
     for result in store.upsert_many(batch):
         _tally(summary, result.status)
         summary.nodes += result.nodes
         summary.edges += result.edges
-    summary.resettled += settle_documents(
-        store, new_dated, lambda article: facts_for(article, known_documents(store, {})))
+    summary.resettled += settle(store, bases, extract)
     batch.clear()
     pending.clear()
 
@@ -216,3 +257,12 @@ def _tally(summary: IngestSummary, status: str) -> None:
     """The store's `replaced` is, seen from the input, the same source changed."""
     name = "changed" if status == "replaced" else status
     setattr(summary, name, getattr(summary, name) + 1)
+
+
+def forget(store: Store, article_id: str) -> bool:
+    """Retract one article, then resolve again the dateless mentions of the documents it dated
+    (a year only it gave goes with it). False when the store does not hold the article."""
+    bases = mentioned_bases(store, article_id)
+    found = store.retract(article_id)
+    settle(store, bases, extract)  # also what a killed forget left unsettled
+    return found

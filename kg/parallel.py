@@ -20,13 +20,15 @@ from kg.stores.sqlite_rows import Rows, rows_of
 Outcome = Rows | InputError | str  # a str is an extraction failure message
 _worker_known: Callable[[str], list[str]] | None = None
 _worker_seconds = 0.0
+_worker_store = None
 
 
 def _init(store_path: str, seconds: float) -> None:
-    global _worker_known, _worker_seconds
+    global _worker_known, _worker_seconds, _worker_store
     from kg.ingest import known_documents
     from kg.stores.sqlite import SQLiteStore
-    _worker_known, _worker_seconds = known_documents(SQLiteStore(store_path), {}), seconds
+    _worker_store = SQLiteStore(store_path)
+    _worker_known, _worker_seconds = known_documents(_worker_store, {}), seconds
 
 
 def _work(record: Article | InputError) -> Outcome:
@@ -34,7 +36,9 @@ def _work(record: Article | InputError) -> Outcome:
     A failing or over-budget article is that article's error; the run goes on."""
     if isinstance(record, InputError):
         return record
-    from kg.ingest import extracted
+    from kg.ingest import Unchanged, extracted, unchanged_in
+    if unchanged_in(_worker_store, record):
+        return Unchanged()  # stored with this content: not extracted again
     return extracted(record, _worker_known, rows_of, _worker_seconds)  # the parent only writes the rows
 
 

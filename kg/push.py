@@ -50,10 +50,11 @@ def push(source: Store, target, batch: int = BATCH,
     chunks = [todo[start:start + batch] for start in range(0, len(todo), max(batch, 1))]
     # one batch commits in a worker thread while the next is read from SQLite (on this thread,
     # which owns the connection); the next commit starts only after this one has landed
+    fitting = _Fitting(target)
     with ThreadPoolExecutor(max_workers=1) as writer:
         rows = batch_rows(db, chunks[0]) if chunks else None
         for index in range(len(chunks)):
-            pending = writer.submit(_commit, target, rows)
+            pending = writer.submit(fitting, rows)
             rows = batch_rows(db, chunks[index + 1]) if index + 1 < len(chunks) else None
             try:
                 written = pending.result()
@@ -145,7 +146,70 @@ def batch_rows(db, article_ids: list[str]) -> dict:
 @_wrap_errors
 def _commit(target, rows: dict) -> dict:
     with target.driver.session(database=target.database) as session:
-        return session.execute_write(_write_batch, target, rows)
+        return session.execute_write(_write_batch_within_limit, target, rows)
+
+
+class _OverMemoryLimit(Exception):
+    """A batch over Neo4j's transaction memory limit. Raised inside the transaction function:
+    the driver retries Neo4j's (transient) memory error for 30 s, though it cannot succeed."""
+
+
+_MEMORY_ERRORS = ("MemoryPoolOutOfMemoryError", "TransactionOutOfMemoryError")
+
+
+def _write_batch_within_limit(tx, target, rows: dict) -> dict:
+    try:
+        return _write_batch(tx, target, rows)
+    except Exception as exc:
+        if _over_memory_limit(exc):
+            raise _OverMemoryLimit(" ".join(str(getattr(exc, "message", None) or exc).split())) from exc
+        raise
+
+
+def _over_memory_limit(exc: BaseException) -> bool:
+    """Neo4j's memory error (its code), or a StoreError or _OverMemoryLimit made of one. At
+    COMMIT the driver retries it for 30 s before it arrives as a StoreError."""
+    while exc is not None:
+        if isinstance(exc, _OverMemoryLimit) or str(getattr(exc, "code", None) or "").endswith(_MEMORY_ERRORS):
+            return True
+        exc = exc.__cause__
+    return False
+
+
+class _Fitting:
+    """`_commit` for a batch, split in halves again and again while a part is over Neo4j's
+    transaction memory limit (`kg push --batch 10000` works wherever smaller batches do); the
+    size that fitted is where the next batches start, so the limit is hit a few times per push,
+    not per batch. At COMMIT the driver retries Neo4j's (transient) memory error for up to
+    30 s before giving up, so each such miss costs that once."""
+
+    def __init__(self, target):
+        self.target, self.fits = target, None
+
+    def __call__(self, rows: dict) -> dict:
+        ids = [a["id"] for a in rows["articles"]]
+        if not self.fits or self.fits >= len(ids):
+            return self._commit(rows)
+        written: Counter = Counter()
+        start = 0
+        while start < len(ids):
+            part = ids[start:start + self.fits]  # the size that fits now (a part may lower it)
+            written.update(self._commit(_only(rows, set(part))))
+            start += len(part)
+        return dict(written)
+
+    def _commit(self, rows: dict) -> dict:
+        try:
+            return _commit(self.target, rows)
+        except (_OverMemoryLimit, StoreError) as exc:
+            if not _over_memory_limit(exc):
+                raise
+            if len(rows["articles"]) < 2:
+                raise StoreError(f"article {rows['articles'][0]['id'] if rows['articles'] else '?'} alone needs "
+                                 f"more memory than Neo4j allows one transaction ({exc}); raise "
+                                 f"db.memory.transaction.max") from exc
+        self.fits = len(rows["articles"]) // 2  # smaller than any size tried before: this one failed
+        return self(rows)
 
 
 def _write_batch(tx, target, rows: dict) -> dict:

@@ -120,11 +120,14 @@ def _organization(facts: Facts, name: str, province, evidence: Evidence, article
 
 def _documents(facts: Facts, extraction: Extraction, province, article_id: str,
                known: KnownDocuments) -> dict[str, str]:
+    """Document nodes; a mention without a year joins the one dated document `known` gives
+    for its number, or stays the number's unresolved node."""
     ids = {}
     for doc in extraction.documents:
         doc_key = document_key(doc.id, doc.type, doc.issuer, doc.date, province)
         node_id, resolved = doc_key.id, True
         if doc_key.year is None:
+            facts.extraction = extraction  # kept, so that settling can resolve this again
             candidates = [c for c in known(doc_key.base) if c != doc_key.base]
             if len(candidates) == 1:
                 node_id = candidates[0]

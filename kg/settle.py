@@ -1,38 +1,73 @@
-"""Keeping yearless document mentions resolved as documents arrive, in any order.
+"""Keeping yearless document mentions resolved as documents arrive and go, in any order.
 
 A mention like "Chỉ thị số 20-CT/TU của Ban Thường vụ Tỉnh ủy" (no date) joins the one
-known document it can only be. When a dated document of the same base arrives later, the
-articles that mentioned the base are resolved again against what is now known, so the
-graph ends the same whichever order the articles came in: joined when one candidate
-exists, an unresolved node when there are none or several.
+known dated document it can only be. When a dated document of the same base arrives, or the
+last article that dated it is forgotten, the articles that mentioned the base without a date
+are resolved again against what is now known, so the graph ends the same whichever order the
+articles came and went in: joined when one candidate exists, an unresolved node when there
+are none or several.
+
+Resolving again does not extract again: a store keeps the extraction of every article with a
+dateless mention (`Store.kept_extraction`). A store also records which bases are unsettled in
+the transaction that changed them (`Store.unsettled`), so settling cut short by a crash is
+finished by the next writer.
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from kg.facts import Article
+from kg.facts import Article, Extraction
 from kg.graph import Facts
+from kg.mentions import dated_base
+from kg.resolver import KnownDocuments, resolve
 from kg.stores.base import Store
 
-_DATED = re.compile(r"^(doc:.+)-(\d{4})$")
+Extract = Callable[[Article], Extraction]  # for stores that keep no extraction
 
 
-def new_dated_documents(store: Store, batch: list[Facts]) -> set[str]:
-    """Dated documents of a batch that the store does not hold yet (call before storing)."""
-    dated = {node_id for facts in batch for node_id in facts.nodes if _DATED.match(node_id)}
-    return {node_id for node_id in dated if store.get(node_id) is None}
+def known_documents(store: Store, pending: Iterable[str] = ()) -> KnownDocuments:
+    """Base id → the dated documents of that base: stored ones that some article states a date
+    for (a document only dateless mentions still point at is not evidence of itself), and the
+    `pending` ones of a batch not stored yet."""
+    def lookup(base: str) -> list[str]:
+        stored = {i for i in store.find_ids(base) if of_base(i, base) and _dated(store, i)}
+        return sorted(stored | {i for i in pending if of_base(i, base)})
+    return lookup
 
 
-def settle_documents(store: Store, new_dated: set[str], facts_for: Callable[[Article], Facts]) -> int:
-    """Re-resolve the stored articles that cite the base of a newly stored dated document
-    without a date. Each new dated document triggers this once, and only dateless mentions
-    are redone, so the work is bounded by those mentions. Returns how many were redone."""
-    redone = 0
-    for base in sorted({_DATED.match(node_id).group(1) for node_id in new_dated}):
-        # the batch's own articles too: one earlier in the batch may have cited the base dateless
-        for article_id in sorted(_articles_citing(store, base)):
-            redone += _reresolve(store, article_id, facts_for)
+def _dated(store: Store, node_id: str) -> bool:
+    node = store.get(node_id)
+    return bool(node and node.props.get("date"))
+
+
+def dated_in(facts: Facts) -> list[str]:
+    """The documents these facts state a date for (what `known_documents` takes as pending)."""
+    return [i for i, claim in facts.nodes.items() if i.startswith("doc:") and claim.node.props.get("date")]
+
+
+def new_dated_bases(store: Store, batch: list[Facts]) -> set[str]:
+    """Bases of the dated documents of a batch that the store does not hold yet (call before
+    storing the batch)."""
+    dated = {node_id for facts in batch for node_id in facts.nodes if dated_base(node_id)}
+    return {dated_base(node_id) for node_id in dated if store.get(node_id) is None}
+
+
+def mentioned_bases(store: Store, article_id: str) -> set[str]:
+    """Bases of the dated documents an article mentions (call before forgetting it)."""
+    return {base for _, node in store.neighbours(f"article:{article_id}", "MENTIONS", "out")
+            if (base := dated_base(node.id))}
+
+
+def settle(store: Store, bases: set[str], extract: Extract) -> int:
+    """Resolve again every stored article that cites one of `bases`, or of the bases the store
+    recorded as unsettled, without a date; each article once. Returns how many were redone."""
+    bases = set(bases) | store.unsettled()
+    if not bases:
+        return 0
+    articles = sorted({a for base in sorted(bases) for a in _articles_citing(store, base)})
+    known = known_documents(store)
+    redone = sum(_reresolve(store, article_id, known, extract) for article_id in articles)
+    store.settled(bases)
     return redone
 
 
@@ -47,16 +82,17 @@ def of_base(node_id: str, base: str) -> bool:
 
 def _articles_citing(store: Store, base: str) -> set[str]:
     nodes = [n for n in store.find_ids(base) if of_base(n, base)]
-    if len(nodes) < 2 and base not in nodes:
-        return set()  # only the dated document itself: nothing dateless to settle
     return {edge.src.removeprefix("article:") for node_id in nodes
             for edge, _ in store.neighbours(node_id, "MENTIONS", "in") if edge.props.get("dateless")}
 
 
-def _reresolve(store: Store, article_id: str, facts_for: Callable[[Article], Facts]) -> int:
-    stored = store.article(article_id)
-    if stored is None:
-        return 0
-    fields = set(Article.__dataclass_fields__)
-    store.replace(facts_for(Article(**{k: v for k, v in stored.items() if k in fields})))
+def _reresolve(store: Store, article_id: str, known: KnownDocuments, extract: Extract) -> int:
+    extraction = store.kept_extraction(article_id)
+    if extraction is None:  # a store that keeps none, or an article stored before it did
+        stored = store.article(article_id)
+        if stored is None:
+            return 0
+        fields = set(Article.__dataclass_fields__)
+        extraction = extract(Article(**{k: v for k, v in stored.items() if k in fields}))
+    store.replace(resolve(extraction, known))
     return 1

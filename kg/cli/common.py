@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Annotated
@@ -15,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.errors import Ambiguous, KgError
+from kg.stores import store_location
 from queries.dates import parse_date, readable
 
 # Characters a terminal acts on (ESC sequences, C1 controls, bidi overrides, zero-width marks):
@@ -127,6 +129,10 @@ def user_errors(fn: Callable) -> Callable:
                 print_json({"error": type(exc).__name__.lower(), "message": str(exc)})
             err.print(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except sqlite3.DatabaseError as exc:  # a damaged page is found when a query reads it
+            where = store_location(kwargs.get("store"))
+            err.print(f"Error: cannot read store {where}: {exc} (restore it from a copy, or re-ingest)")
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Error: interrupted")
             raise typer.Exit(130) from None

@@ -5,6 +5,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
 from kg.text import ascii_key, key
 
@@ -97,6 +98,27 @@ class Store(ABC):
     @abstractmethod
     def retract(self, article_id: str) -> bool:
         """Remove one article and exactly the claims only it supported."""
+
+    def stored_hash(self, article_id: str) -> str | None:
+        """The content hash of the stored article (None: not stored): an unchanged article is
+        skipped before it is extracted."""
+        stored = self.article(article_id)
+        fields = set(Article.__dataclass_fields__)
+        return Article(**{k: v for k, v in stored.items() if k in fields}).content_hash if stored else None
+
+    # Settling (kg.settle). A store that keeps neither of these still settles, only by
+    # extracting again and without surviving a crash between a batch and its settling.
+    def kept_extraction(self, article_id: str) -> Extraction | None:
+        """The extraction stored with an article whose facts settling may change (`Facts.extraction`)."""
+        return None
+
+    def unsettled(self) -> set[str]:
+        """Document bases recorded, in the transaction that changed their dated documents, as
+        not yet settled."""
+        return set()
+
+    def settled(self, bases: set[str]) -> None:
+        """Clear what `unsettled` recorded for `bases`."""
 
     @abstractmethod
     def get(self, node_id: str) -> Node | None: ...

@@ -13,32 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import StoreError
+from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
+from kg.mentions import dated_base, restore
 from kg.stores.base import Store, UpsertResult
 from kg.stores.sqlite_rows import Rows, rows_of
-from kg.stores.sqlite_reads import SQLiteReads, _edge, _node
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT,
-    meta TEXT NOT NULL, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,
-    props TEXT NOT NULL DEFAULT '{}');
-CREATE TABLE IF NOT EXISTS aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT NULL,
-    akey TEXT NOT NULL, PRIMARY KEY (node_id, alias));
--- substring search on diacritic-free aliases without scanning them all
-CREATE VIRTUAL TABLE IF NOT EXISTS aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
-CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
-    INSERT INTO aliases_fts(rowid, akey) VALUES (new.rowid, new.akey); END;
-CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
-    INSERT INTO aliases_fts(aliases_fts, rowid, akey) VALUES ('delete', old.rowid, old.akey); END;
-CREATE TABLE IF NOT EXISTS claims (node_id TEXT NOT NULL, article_id TEXT NOT NULL, props TEXT NOT NULL,
-    start INTEGER, end INTEGER, sentence TEXT, extractor TEXT, PRIMARY KEY (node_id, article_id));
-CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
-CREATE TABLE IF NOT EXISTS edges (src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL,
-    article_id TEXT NOT NULL, props TEXT NOT NULL, start INTEGER, end INTEGER, sentence TEXT,
-    extractor TEXT, PRIMARY KEY (src, type, dst, article_id));
-CREATE INDEX IF NOT EXISTS edges_article ON edges(article_id);
-"""
+from kg.stores.sqlite_reads import SQLiteReads, _edge, _marks, _node
+from kg.stores.sqlite_schema import connect, prepare
 
 
 class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sqlite_reads
@@ -49,11 +30,9 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
         if not create and path != ":memory:" and not Path(path).exists():
             raise StoreError(f"store not found: {path} (run `kg ingest` first)")
         try:
-            self.db = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db, self.writable = connect(path, busy_timeout())
+            prepare(self.db, path, self.writable)
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: indexes of a large store stay hot
-            self.db.executescript(SCHEMA)
             self._prepare_reads(mapped)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
@@ -97,20 +76,64 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
         row = self.db.execute("SELECT hash FROM articles WHERE id=?", (rows.article_id,)).fetchone()
         if row and row[0] == rows.content_hash:
             return UpsertResult("unchanged")
-        status = "new"
-        if row:
-            self._retract(rows.article_id)
-            status = "replaced"
+        with self._dates_watched(rows):
+            if row:
+                self._retract(rows.article_id)
+            self._insert(rows)
+        return UpsertResult("replaced" if row else "new", len(rows.node_rows), len(rows.edges))
+
+    def _insert(self, rows: Rows) -> None:
         self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?)", rows.article)
         changed = self._props_changed_by(rows.claimed_props)
         # a node this article creates has only this claim: its props are the claim's
         self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
                             rows.node_rows)
-        self.db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)", rows.claims)
+        self.db.executemany("INSERT INTO sentences VALUES (?,?,?)", rows.sentences)
+        self.db.executemany("INSERT OR REPLACE INTO claim_rows VALUES (?,?,?,?,?,?,?,?)", rows.claims)
         self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)", rows.aliases)
-        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?,?)", rows.edges)
+        self.db.executemany("INSERT OR REPLACE INTO edge_rows VALUES (?,?,?,?,?,?,?,?,?)", rows.edges)
+        if rows.kept:
+            self.db.execute("INSERT INTO kept_mentions VALUES (?,?)", (rows.article_id, rows.kept))
         self._refresh_props(changed)
-        return UpsertResult(status, len(rows.node_rows), len(rows.edges))
+        self._rename(self._spelled_otherwise([(row[0], row[2]) for row in rows.node_rows]))
+
+    def _spelled_otherwise(self, spellings: list[tuple[str, str]]) -> list[str]:
+        """Nodes whose name is not the spelling given for them here."""
+        names = {}
+        for chunk in range(0, len(spellings), 500):
+            part = [node_id for node_id, _ in spellings[chunk:chunk + 500]]
+            names.update(self.db.execute(f"SELECT id, name FROM nodes WHERE id IN ({_marks(part)})", part))
+        return [node_id for node_id, name in spellings if node_id in names and names[node_id] != name]
+
+    def _rename(self, node_ids: list[str]) -> None:
+        """A node's name: the spelling most of its claims use, ties to the smallest, so that the
+        name does not depend on which article came first (`Thuỷ`/`Thủy`, concurrent writers)."""
+        for node_id in node_ids:
+            self.db.execute("UPDATE nodes SET name = (SELECT name FROM claim_rows WHERE node_id = ?1 "
+                            "GROUP BY name ORDER BY COUNT(*) DESC, name LIMIT 1) WHERE id = ?1", (node_id,))
+
+    @contextmanager
+    def _dates_watched(self, rows: Rows | None, article_id: str | None = None):
+        """Record, in the writing transaction, the bases of documents that gain their first or
+        lose their last stated date: their dateless mentions must be resolved again
+        (`kg.settle`), and a crash before that leaves the record for the next writer."""
+        article_id = rows.article_id if rows else article_id
+        ids = set(rows.dated_documents if rows else ()) | {r[0] for r in self.db.execute(
+            "SELECT node_id FROM claim_rows WHERE article_id=? AND node_id >= 'doc:' AND node_id < 'doc;'",
+            (article_id,)) if dated_base(r[0])}
+        before = self._dated(sorted(ids))
+        yield
+        changed = before ^ self._dated(sorted(ids))
+        self.db.executemany("INSERT OR IGNORE INTO unsettled VALUES (?)", [(dated_base(i),) for i in changed])
+
+    def _dated(self, ids: list[str]) -> set[str]:
+        found = set()
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM nodes WHERE id IN ({_marks(part)}) AND json_extract(props, '$.date') IS NOT NULL",
+                part))
+        return found
 
     def _props_changed_by(self, claimed: list[tuple[str, dict]]) -> list[str]:
         """Ids of existing nodes whose merged properties a claim may change. A claim that
@@ -129,7 +152,7 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
         for node_id in node_ids:
             merged: dict = {}
             for (props,) in self.db.execute(
-                    "SELECT c.props FROM claims c JOIN articles a ON a.id=c.article_id "
+                    "SELECT c.props FROM claim_rows c JOIN articles a ON a.id=c.article_id "
                     "WHERE c.node_id=? ORDER BY a.published, a.id", (node_id,)):
                 for k, v in json.loads(props).items():
                     merged.setdefault(k, v)
@@ -138,26 +161,54 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
 
     def replace(self, facts: Facts) -> UpsertResult:
         """Retract and store again in one transaction: a crash leaves the old or the new claims."""
-        with self._writing():
-            self._retract(facts.article.id)
-            return self._upsert_one(rows_of(facts))
+        rows = rows_of(facts)
+        with self._writing(), self._dates_watched(rows):
+            self._retract(rows.article_id)
+            self._insert(rows)
+        return UpsertResult("replaced", len(rows.node_rows), len(rows.edges))
 
     def retract(self, article_id: str) -> bool:
-        with self._writing():
+        with self._writing(), self._dates_watched(None, article_id):
             return self._retract(article_id)
 
     def _retract(self, article_id: str) -> bool:
-        touched = [r[0] for r in self.db.execute("SELECT node_id FROM claims WHERE article_id=?", (article_id,))]
+        spellings = self.db.execute("SELECT node_id, name FROM claim_rows WHERE article_id=?", (article_id,)).fetchall()
+        touched = [node_id for node_id, _ in spellings]
+        # the node's own spelling losing a claim may lose its lead (another one's cannot)
+        otherwise = set(self._spelled_otherwise(spellings))
+        respell = [n for n in touched if n not in otherwise]
         deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
-        self.db.execute("DELETE FROM claims WHERE article_id=?", (article_id,))
-        self.db.execute("DELETE FROM edges WHERE article_id=?", (article_id,))
+        for table in ("claim_rows", "edge_rows", "sentences", "kept_mentions"):
+            self.db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
         orphans = [n for n in touched if not self.db.execute(
-            "SELECT 1 FROM claims WHERE node_id=? LIMIT 1", (n,)).fetchone()]
+            "SELECT 1 FROM claim_rows WHERE node_id=? LIMIT 1", (n,)).fetchone()]
         for node_id in orphans:
             self.db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
             self.db.execute("DELETE FROM aliases WHERE node_id=?", (node_id,))
         self._refresh_props([n for n in touched if n not in orphans])
+        self._rename([n for n in respell if n not in orphans])
         return deleted > 0
+
+    # -- settling (kg.settle) ---------------------------------------------------------------
+    def stored_hash(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT hash FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def kept_extraction(self, article_id: str) -> Extraction | None:
+        row = self.db.execute("SELECT body FROM kept_mentions WHERE article_id=?", (article_id,)).fetchone()
+        stored = self.article(article_id) if row else None
+        if stored is None:
+            return None
+        names = set(Article.__dataclass_fields__)
+        sentences = dict(self.db.execute("SELECT n, text FROM sentences WHERE article_id=?", (article_id,)))
+        return restore(row[0], Article(**{k: v for k, v in stored.items() if k in names}), sentences)
+
+    def unsettled(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT base FROM unsettled")}
+
+    def settled(self, bases: set[str]) -> None:
+        with self._writing():
+            self.db.executemany("DELETE FROM unsettled WHERE base=?", [(b,) for b in sorted(bases)])
 
     # -- reads ----------------------------------------------------------------------------
     def get(self, node_id: str) -> Node | None:
@@ -215,14 +266,14 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sq
     def totals(self) -> tuple[int, int]:
         # no per-type grouping: the edge count walks the primary-key index once
         nodes = self.db.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
-        edges = self.db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM edges GROUP BY src, type, dst)").fetchone()[0]
+        edges = self.db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM edge_rows GROUP BY src, type, dst)").fetchone()[0]
         return nodes, edges
 
     def counts(self) -> dict:
         articles = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         nodes = dict(self.db.execute("SELECT type, COUNT(*) FROM nodes GROUP BY type ORDER BY type"))
         edges = dict(self.db.execute(
-            "SELECT type, COUNT(*) FROM (SELECT DISTINCT src, type, dst FROM edges) GROUP BY type ORDER BY type"))
+            "SELECT type, COUNT(*) FROM (SELECT DISTINCT src, type, dst FROM edge_rows) GROUP BY type ORDER BY type"))
         return {"articles": articles, "nodes": nodes, "edges": edges}
 
 

@@ -13,6 +13,8 @@ from kg.model import schema
 from kg.stores.base import MeetingFilter, Span, cap_neighbours
 from kg.text import ascii_key, key
 
+# Claims and edges are read through the `claims`/`edges` views where the evidence sentence is
+# needed, and from their tables (`claim_rows`/`edge_rows`) otherwise (see sqlite_schema).
 # Indexes for reads: alias keys in order (find's dense walk), nodes by type and date (meetings
 # and documents newest first), who points at a node (covering: counts and ids without reading
 # edge rows). Each also serves what a narrower index used to (dropped: one less to keep up on
@@ -26,7 +28,7 @@ DROP INDEX IF EXISTS aliases_akey;
 DROP INDEX IF EXISTS nodes_type;
 CREATE INDEX IF NOT EXISTS aliases_akey_node ON aliases(akey, node_id);
 CREATE INDEX IF NOT EXISTS nodes_type_date ON nodes(type, COALESCE(json_extract(props, '$.date'), ''), id);
-CREATE INDEX IF NOT EXISTS edges_dst_src ON edges(dst, type, src);
+CREATE INDEX IF NOT EXISTS edges_dst_src ON edge_rows(dst, type, src);
 """
 # More alias matches than this and `find` stops sorting all of them: it walks the alias keys
 # in order (the index above) and stops after the page, leaving the total uncounted.
@@ -163,7 +165,7 @@ class SQLiteReads:
         for chunk in range(0, len(node_ids), 400):
             part = node_ids[chunk:chunk + 400]
             counts.update(self.db.execute(
-                f"SELECT {near}, COUNT(DISTINCT {far}) FROM edges WHERE {near} IN ({_marks(part)}) "
+                f"SELECT {near}, COUNT(DISTINCT {far}) FROM edge_rows WHERE {near} IN ({_marks(part)}) "
                 f"AND type IN ({_marks(edge_types)}) GROUP BY {near}", [*part, *edge_types]))
         return counts
 
@@ -172,7 +174,7 @@ class SQLiteReads:
         # `+n.id` keeps the planner off the id index: it walks nodes_type_date newest first and
         # stops after `limit` neighbours instead of reading and sorting all of them
         rows = self.db.execute(
-            f"SELECT n.id FROM nodes n WHERE n.type = ? AND +n.id IN (SELECT {far} FROM edges "
+            f"SELECT n.id FROM nodes n WHERE n.type = ? AND +n.id IN (SELECT {far} FROM edge_rows "
             f"WHERE {near} = ? AND type IN ({_marks(edge_types)})) ORDER BY {DATE} DESC, n.id DESC LIMIT ?",
             [far_type, node_id, *edge_types, limit])
         return [r[0] for r in rows]
@@ -200,7 +202,7 @@ class SQLiteReads:
         types = _marks(edge_types)
         rows = self.db.execute(
             f"WITH RECURSIVE reach(id, hops) AS (SELECT ?, 0 UNION "
-            f"  SELECT e.{far}, r.hops + 1 FROM reach r JOIN edges e ON e.{near} = r.id AND e.type IN ({types}) "
+            f"  SELECT e.{far}, r.hops + 1 FROM reach r JOIN edge_rows e ON e.{near} = r.id AND e.type IN ({types}) "
             f"  WHERE r.hops < ? - 1) "
             f"SELECT {EDGE}, {NODE} FROM (SELECT DISTINCT id FROM reach) x "
             f"JOIN edges e ON e.{near} = x.id AND e.type IN ({types}) JOIN nodes n ON n.id = e.{far} "
@@ -211,7 +213,7 @@ class SQLiteReads:
     def latest(self, node_id: str, edge_type: str, direction: str, prop: str) -> Node | None:
         near, far = ("src", "dst") if direction == "out" else ("dst", "src")
         row = self.db.execute(
-            f"SELECT {far} FROM edges WHERE {near} = ? AND type = ? "
+            f"SELECT {far} FROM edge_rows WHERE {near} = ? AND type = ? "
             f"ORDER BY COALESCE(json_extract(props, '$.' || ?), '') DESC, {far} DESC LIMIT 1",
             (node_id, edge_type, prop)).fetchone()
         return self.get(row[0]) if row else None
@@ -221,7 +223,7 @@ class SQLiteReads:
         rows = self.db.execute(
             f"SELECT {NODE}, MIN(x.v), MAX(x.v), json_group_array(DISTINCT x.article_id) "
             f"FROM (SELECT e.{far} AS far, NULLIF(json_extract(e.props, '$.' || ?), '') AS v, e.article_id "
-            f"      FROM edges e WHERE e.{near} = ? AND e.type = ?) x "
+            f"      FROM edge_rows e WHERE e.{near} = ? AND e.type = ?) x "
             f"JOIN nodes n ON n.id = x.far GROUP BY n.id ORDER BY n.id", (prop, node_id, edge_type))
         return [Span(_node(r[:4]), r[4], r[5], sorted(json.loads(r[6]))) for r in rows]
 
@@ -231,7 +233,7 @@ def _meeting_source(which: MeetingFilter) -> tuple[str, list]:
     first in a CROSS JOIN, which SQLite keeps as the outer loop: the planner would otherwise
     walk every meeting by date and test each one."""
     if which.person:
-        ids, params = "SELECT DISTINCT src AS id FROM edges WHERE dst = ? AND type = ?", [which.person, which.role]
+        ids, params = "SELECT DISTINCT src AS id FROM edge_rows WHERE dst = ? AND type = ?", [which.person, which.role]
     elif which.text is None:
         return "nodes n", []
     elif which.exact:
@@ -256,7 +258,7 @@ def _meeting_where(which: MeetingFilter) -> tuple[str, list]:
         clauses.append(f"{DATE} <= ?")
         params.append(which.until)
     if which.provinces is not None:
-        clauses.append(f"EXISTS (SELECT 1 FROM edges h WHERE h.src = n.id AND h.type = 'HELD_IN' "
+        clauses.append(f"EXISTS (SELECT 1 FROM edge_rows h WHERE h.src = n.id AND h.type = 'HELD_IN' "
                        f"AND h.dst IN ({_marks(which.provinces)}))")
         params += list(which.provinces)
     return "".join(f" AND {c}" for c in clauses), params

@@ -34,6 +34,7 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  *       at least 8 characters). Set {@code KG_NEO4J_AUTH=disabled} to turn auth off instead.</li>
  *   <li>{@code KG_NEO4J_PAGECACHE} — page cache size (default {@code 128m}).</li>
  *   <li>{@code KG_NEO4J_IGNORE_STDIN=1} — do not stop when stdin reaches EOF.</li>
+ *   <li>{@code KG_NEO4J_TX_MAX} — memory one transaction may use (default {@code 0}: no limit).</li>
  * </ul>
  *
  * <p>Prints exactly {@code ready bolt://127.0.0.1:PORT} on stdout once the DBMS is up and Bolt
@@ -176,6 +177,9 @@ public final class RunServer {
                         Map.entry(GraphDatabaseSettings.keep_logical_logs, "2 files"),
                         // Fast stop: Netty's default quiet period adds 5 s to every shutdown.
                         Map.entry(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)))
+                // Tests of what a client does at the limit (kg push splits its batches) lower it.
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size,
+                        ByteUnit.parse(env("KG_NEO4J_TX_MAX", "0")))
                 .build();
     }
 

@@ -1,0 +1,61 @@
+"""What a store keeps of an article so that settling can resolve it again without extracting it
+again: the article's extraction (names, numbers and evidence as written), with each evidence
+sentence replaced by its number in the article's stored sentences.
+
+Only articles with a dateless document mention need it (`Facts.extraction` is set for them):
+their facts depend on which dated documents of the same number are known, which changes as
+articles arrive and are forgotten (`kg.settle`).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import fields
+
+from kg.facts import (Article, DocRelation, DocumentMention, Evidence, Extraction, MeetingDocument,
+                      MeetingMention, NamedMention, PersonMention)
+
+KINDS = {"persons": PersonMention, "meetings": MeetingMention, "documents": DocumentMention,
+         "doc_relations": DocRelation, "meeting_documents": MeetingDocument,
+         "provinces": NamedMention, "organizations": NamedMention}
+_DATED = re.compile(r"^(doc:.+)-(\d{4})$")
+
+
+def dated_base(node_id: str) -> str | None:
+    """`doc:hau-giang:20-ct-tu-2016` → `doc:hau-giang:20-ct-tu`; None for any other id."""
+    match = _DATED.match(node_id)
+    return match.group(1) if match else None
+
+
+def keep(extraction: Extraction, number: Callable[[str], int]) -> str:
+    """The extraction as JSON; `number(sentence)` gives a sentence's number in the article."""
+    def evidence(ev: Evidence) -> list:
+        return [ev.start, ev.end, number(ev.sentence), ev.extractor]
+
+    def value(v):
+        if isinstance(v, Evidence):
+            return evidence(v)
+        return {k: evidence(e) for k, e in v.items()} if isinstance(v, dict) else v
+
+    return json.dumps({kind: [[value(getattr(m, f.name)) for f in fields(m)] for m in getattr(extraction, kind)]
+                       for kind in KINDS if getattr(extraction, kind)}, ensure_ascii=False)
+
+
+def restore(body: str, article: Article, sentences: dict[int, str]) -> Extraction:
+    """The extraction `keep` wrote, for `article`, with the sentences by number."""
+    def evidence(v: list) -> Evidence:
+        return Evidence(article.id, v[0], v[1], sentences[v[2]], v[3])
+
+    def value(name: str, v):
+        if name == "evidence":
+            return evidence(v)
+        return {k: evidence(e) for k, e in v.items()} if name == "post_evidence" else v
+
+    kept = json.loads(body)
+    extraction = Extraction(article)
+    for kind, cls in KINDS.items():
+        names = [f.name for f in fields(cls)]
+        setattr(extraction, kind, [cls(**{n: value(n, v) for n, v in zip(names, row)})
+                                   for row in kept.get(kind, [])])
+    return extraction

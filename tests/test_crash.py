@@ -184,8 +184,6 @@ def test_kill_during_forget_is_finished_by_the_next_writer(tmp_path, method, aft
 EXPORT_KILLS = int(os.environ.get("KG_CRASH_EXPORT_KILLS", "6"))
 
 
-@pytest.mark.xfail(reason="needs the atomic export of issue 12 item 2 (temporary file renamed into place), "
-                          "made on another branch", strict=False)
 def test_sigkill_during_export_leaves_the_old_file_or_the_whole_new_one(tmp_path):
     source = generated(tmp_path / "gen.jsonl", 600)
     db = str(tmp_path / "kg.db")

@@ -19,25 +19,20 @@ def stats(store: Store) -> dict:
     return store.counts()
 
 
-def path(store: Store, source: str, target: str) -> dict:
-    """`kg path`: the shortest chain of relations between two entities, each hop with evidence.
+def path(store: Store, source: str, target: str, max_hops: int | None = None, hub: int | None = None) -> dict:
+    """`kg path`: the shortest chain of relations between two entities, each hop with evidence
+    (`queries.paths`: at most `max_hops`, not through nodes with `hub` or more neighbours).
 
     Articles are left out of the graph walked: "both mentioned in one article" is not a relation.
     """
-    import networkx as nx
+    from queries.paths import hop_claim, shortest_chain
     start, end = _one(store, source), _one(store, target)
-    graph = nx.Graph()
-    for edge in store.iter_edges():
-        if not edge.src.startswith("article:"):
-            graph.add_edge(edge.src, edge.dst)
-            graph.edges[edge.src, edge.dst].setdefault("claims", []).append(edge)
-    try:
-        ids = nx.shortest_path(graph, start.id, end.id)
-    except (nx.NetworkXNoPath, nx.NodeNotFound) as exc:
-        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r}") from exc
+    ids = shortest_chain(store, start.id, end.id, max_hops, hub)
+    if ids is None:
+        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r}")
     hops = []
     for a, b in zip(ids, ids[1:]):
-        claim = graph.edges[a, b]["claims"][0]
+        claim = hop_claim(store, a, b)
         hops.append({"from": claim.src, "type": claim.type, "to": claim.dst, "article": claim.article_id,
                      "sentence": claim.evidence.sentence if claim.evidence else None})
     return {"from": start.id, "to": end.id, "nodes": [{"id": i, "name": store.get(i).name} for i in ids],

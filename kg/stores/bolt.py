@@ -124,6 +124,7 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: bol
             raise box["error"]
         return box["value"]
 
+    @_wrap_errors
     def write(self, work, *args):
         """`work(tx, *args)` in one managed write transaction, with the transaction timeout."""
         from neo4j import unit_of_work
@@ -209,15 +210,18 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: bol
                 results[index] = UpsertResult("replaced" if old is not None else "new",
                                               len(facts.nodes), len(facts.edges))
                 fresh.append(facts)
-            touched |= self._write_articles(tx, fresh)
+            changed, created = self._write_articles(tx, fresh)
+            touched |= changed
+            write.link_scopes(tx, sorted(created), sorted(created))
         write.refresh_nodes(tx, sorted(touched))
+        write.link_scopes(tx, sorted(touched), [])
         return results
 
-    def _write_articles(self, tx, batch: list[Facts]) -> set[str]:
+    def _write_articles(self, tx, batch: list[Facts]) -> tuple[set[str], set[str]]:
         """Articles not stored before (or just retracted); returns the ids of nodes whose merged
-        properties their claims may change."""
+        properties their claims may change, and of the nodes created."""
         if not batch:
-            return set()
+            return set(), set()
         write.write_articles(tx, [article_map(f.article.meta(), f.article.content_hash, f.article.text,
                                               f.nodes[f"article:{f.article.id}"].node.props
                                               if f"article:{f.article.id}" in f.nodes else {}) for f in batch])
@@ -238,7 +242,7 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: bol
         for edge_type, (rows, names) in fact_rows(edges).items():
             write.write_facts(tx, edge_type, rows, names)
         claimed = [(c["n"], c["p"]) for c in claims if len(c["p"]) > 4]  # claims that set properties
-        return self._props_changed_by(tx, claimed, created)
+        return self._props_changed_by(tx, claimed, created), created
 
     def _props_changed_by(self, tx, claimed: list[tuple[str, dict]], created: set[str]) -> set[str]:
         """Nodes whose merged properties a claim may change: a claim that repeats a node's
@@ -268,6 +272,7 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: bol
     def _retract_tx(tx, article_id: str) -> bool:
         found, remaining = write.retract_article(tx, article_id)
         write.refresh_nodes(tx, sorted(remaining))
+        write.link_scopes(tx, sorted(remaining), [])
         return found
 
 

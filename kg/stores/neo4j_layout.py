@@ -314,8 +314,9 @@ def claims_of(src: str, rel: str, dst: str, stored: dict) -> list[Edge]:
                 continue  # a flag absent from this claim
             props[snake(prop)] = None if value == "" else value
         extractor = stored["extractors"][i]
-        evidence = Evidence(article_id, stored["starts"][i], stored["ends"][i], stored["sentences"][i],
-                            extractor) if extractor else None
+        # neo4j-admin reads a list of empty texts as no list: an edge stored without a sentence
+        evidence = Evidence(article_id, stored["starts"][i], stored["ends"][i], (stored.get("sentences") or
+                            [""] * len(stored["articles"]))[i], extractor) if extractor else None
         edges.append(Edge(src, edge_type, dst, dict(sorted(props.items())), article_id, evidence))
     return edges
 

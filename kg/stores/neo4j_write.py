@@ -95,17 +95,17 @@ def refresh_nodes(tx, node_ids: list[str]) -> None:
                     merged.setdefault(k, v)
             updates.append(node_map(row["id"], row["name"], merged, row["aliases"] or []))
         unwind(tx, f"MATCH (n:{NODE_LABEL} {{id: r.id}}) SET n = r", updates)
-    link_scopes(tx, node_ids)
 
 
-def link_scopes(tx, node_ids: list[str]) -> None:
-    """`(:Document)-[:IN_PROVINCE]->(:Province)` for these documents' scopes, and for the
-    documents scoped to these provinces (the province may arrive after the document)."""
-    for part in chunks(node_ids):
+def link_scopes(tx, documents: list[str], new_provinces: list[str]) -> None:
+    """`(:Document)-[:IN_PROVINCE]->(:Province)` for these documents' scopes (dropping a link
+    their old scope made), and for the stored documents scoped to provinces just created."""
+    for part in chunks(documents):
         tx.run(f"UNWIND $ids AS id MATCH (d:Document {{id: id}}) "
                f"OPTIONAL MATCH (d)-[old:{SCOPE_REL}]->() DELETE old "
                f"WITH DISTINCT d MATCH (p:Province {{id: 'province:' + d.scope}}) MERGE (d)-[:{SCOPE_REL}]->(p)",
                ids=part).consume()
+    for part in chunks(new_provinces):
         tx.run(f"UNWIND $ids AS id MATCH (p:Province {{id: id}}) "
                f"MATCH (d:Document {{scope: substring(id, 9)}}) MERGE (d)-[:{SCOPE_REL}]->(p)", ids=part).consume()
 

@@ -172,7 +172,7 @@ def cypher_statements(store: Store) -> Iterator[str]:
         keys = ", ".join(f"{k}: r.k.{k}" for k in fact_keys(edge_type))
         yield from _unwind(_facts(db, edge_type), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
                                                   f"MERGE (s)-[e:{rel_type(edge_type)} {{{keys}}}]->(d) SET e = r.p")
-    yield from _unwind(_scopes(db), f"MATCH (s:Document {{id: r.s}}) MATCH (d:Province {{id: r.d}}) "
+    yield from _unwind(_scopes(db), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
                                     f"MERGE (s)-[:{SCOPE_REL}]->(d)")
 
 

@@ -223,7 +223,7 @@ def _meeting_source(which: MeetingFilter) -> tuple[str, dict]:
         return (f"MATCH (p:{NODE_LABEL} {{id: $person}}) "
                 f"{expand([which.role], 'in', 'p', 'n')} WITH n WHERE n:Meeting", {"person": which.person})
     if which.provinces is not None:
-        return ("MATCH (p:Province) WHERE p.id IN $provinces MATCH (n:Meeting)-[:HELD_IN]->(p)",
+        return (f"MATCH (p:{NODE_LABEL}) WHERE p.id IN $provinces AND p:Province MATCH (n:Meeting)-[:HELD_IN]->(p)",
                 {"provinces": list(which.provinces)})
     if which.text is None:
         return "MATCH (n:Meeting)", {}

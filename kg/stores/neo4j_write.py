@@ -101,12 +101,12 @@ def link_scopes(tx, documents: list[str], new_provinces: list[str]) -> None:
     """`(:Document)-[:IN_PROVINCE]->(:Province)` for these documents' scopes (dropping a link
     their old scope made), and for the stored documents scoped to provinces just created."""
     for part in chunks(documents):
-        tx.run(f"UNWIND $ids AS id MATCH (d:Document {{id: id}}) "
+        tx.run(f"UNWIND $ids AS id MATCH (d:{NODE_LABEL} {{id: id}}) WHERE d:Document "
                f"OPTIONAL MATCH (d)-[old:{SCOPE_REL}]->() DELETE old "
-               f"WITH DISTINCT d MATCH (p:Province {{id: 'province:' + d.scope}}) MERGE (d)-[:{SCOPE_REL}]->(p)",
+               f"WITH DISTINCT d MATCH (p:{NODE_LABEL} {{id: 'province:' + d.scope}}) WHERE p:Province MERGE (d)-[:{SCOPE_REL}]->(p)",
                ids=part).consume()
     for part in chunks(new_provinces):
-        tx.run(f"UNWIND $ids AS id MATCH (p:Province {{id: id}}) "
+        tx.run(f"UNWIND $ids AS id MATCH (p:{NODE_LABEL} {{id: id}}) WHERE p:Province "
                f"MATCH (d:Document {{scope: substring(id, 9)}}) MERGE (d)-[:{SCOPE_REL}]->(p)", ids=part).consume()
 
 

@@ -303,3 +303,29 @@ def test_a_server_that_hangs_mid_query_fails_within_the_query_timeout(pushed, ne
         bolt.close()  # returns: it does not wait on the hung connection
     finally:
         proxy.close()
+
+
+# -- the README's recipes -------------------------------------------------------------------------
+def readme_recipes() -> list[str]:
+    import re
+    from tests.neo4j_server import ROOT
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```cypher\n(.*?)```", text, flags=re.S)
+
+
+def test_the_readme_has_five_cypher_recipes():
+    assert len(readme_recipes()) == 5
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_readme_recipe_runs_on_the_pushed_graph(pushed, neo4j_uri, index):
+    recipe = readme_recipes()[index]
+    result = runner.invoke(app, ["cypher", recipe, "--store", neo4j_uri, "--json"], env=ENV)
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert rows, recipe
+    if "shortestPath" in recipe:
+        assert rows[0][0][0] == "Trần Minh Khoa" and rows[0][0][-1] == "21-NQ/TW"
+    if "length(path) AS depth" in recipe:
+        lineage = queries.lineage(pushed, "21-NQ/TW", "down", 6, fanout=0, limit=0)
+        assert {r[0] for r in rows} == {n["number"] for n in lineage["nodes"][1:]}

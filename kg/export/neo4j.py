@@ -11,7 +11,6 @@ parser is slow on long literals, and a statement of 250 KB took seconds to parse
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -19,87 +18,13 @@ from pathlib import Path
 
 from kg.errors import StoreError
 from kg.model import schema
-from kg.push import edge_claims, node_claims
+from kg.export import neo4j_rows as read
 from kg.stores.base import Store
-from kg.stores.neo4j_layout import (ARTICLE, CLAIMS, NODE_LABEL, SCOPE_REL, article_map, claim_map, fact_dates,
-                                     fact_keys, fact_rows, label, node_map, rel_type, schema_statements)
+from kg.stores.neo4j_layout import CLAIMS, NODE_LABEL, SCOPE_REL, fact_keys, label, rel_type, schema_statements
 
 ARRAY_DELIMITER = "\x1f"  # U+001F (unit separator): no name or alias contains it
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 STATEMENT_CHARS = 16_000  # literal text per UNWIND statement: parses in milliseconds
-
-
-# -- reading the embedded store ---------------------------------------------------------------
-def _db(store: Store):
-    db = getattr(store, "db", None)
-    if db is None:
-        raise StoreError(f"Neo4j export reads an embedded (SQLite) store; {store.location} is not one")
-    return db
-
-
-def _aliases(db, node_type: str) -> dict[str, list[str]]:
-    aliases: dict[str, list[str]] = {}
-    for node_id, alias in db.execute("SELECT a.node_id, a.alias FROM aliases a JOIN nodes n ON n.id=a.node_id "
-                                     "WHERE n.type=? ORDER BY a.node_id, a.alias", (node_type,)):
-        aliases.setdefault(node_id, []).append(alias)
-    return aliases
-
-
-def _nodes(db, node_type: str) -> Iterator[dict]:
-    """The node maps of one type (Article nodes with their article record)."""
-    if node_type == ARTICLE:
-        for meta, content_hash, text, props in db.execute(
-                "SELECT a.meta, a.hash, a.text, n.props FROM articles a JOIN nodes n ON n.id = 'article:' || a.id "
-                "ORDER BY n.id"):
-            yield article_map(json.loads(meta), content_hash, text, json.loads(props))
-        return
-    aliases = _aliases(db, node_type)
-    for node_id, name, props in db.execute("SELECT id, name, props FROM nodes WHERE type=? ORDER BY id", (node_type,)):
-        yield node_map(node_id, name, json.loads(props), aliases.get(node_id, []))
-
-
-def _claims(db) -> Iterator[dict]:
-    for node_id, article_id, props, start, end, sentence, extractor in node_claims(db):
-        if node_id != f"article:{article_id}":  # an article's own node carries what it says
-            yield {"a": article_id, "n": node_id, "p": claim_map(json.loads(props), start, end, sentence, extractor)}
-
-
-def _facts(db, edge_type: str) -> Iterator[dict]:
-    """One map per fact of a type: ends (Neo4j direction), key properties and all properties."""
-    group: list[tuple] = []
-    for claim in edge_claims(db, edge_type=edge_type):
-        if group and (claim[0], claim[2]) != (group[0][0], group[0][2]):
-            yield from _fact_maps(edge_type, group)
-            group = []
-        group.append(claim)
-    if group:
-        yield from _fact_maps(edge_type, group)
-
-
-def _fact_maps(edge_type: str, claims: list[tuple]) -> Iterator[dict]:
-    rows, _names = fact_rows(claims)[edge_type]
-    for row in rows:
-        props = {**row["k"], **row["c"]}
-        if "attested" in props:
-            props.update({k: v for k, v in fact_dates(props).items() if v is not None})
-        yield {"s": row["s"], "d": row["d"], "k": row["k"], "p": props}
-
-
-def _scopes(db) -> Iterator[dict]:
-    """(document, province) of every document scoped to a stored province."""
-    for doc, province in db.execute(
-            "SELECT d.id, p.id FROM nodes d JOIN nodes p ON p.id = 'province:' || json_extract(d.props, '$.scope') "
-            "WHERE d.type = 'Document' AND p.type = 'Province' ORDER BY d.id"):
-        yield {"s": doc, "d": province}
-
-
-def _node_types(db) -> list[str]:
-    return [label(t) for t in schema().nodes
-            if db.execute("SELECT 1 FROM nodes WHERE type=? LIMIT 1", (t,)).fetchone()]
-
-
-def _edge_types(db) -> list[str]:
-    return [t for t in schema().edges if db.execute("SELECT 1 FROM edges WHERE type=? LIMIT 1", (t,)).fetchone()]
 
 
 # -- Cypher script ----------------------------------------------------------------------------
@@ -161,18 +86,18 @@ def _unwind(rows: Iterable[dict], tail: str) -> Iterator[str]:
 
 
 def cypher_statements(store: Store) -> Iterator[str]:
-    db = _db(store)
+    db = read.db_of(store)
     for _name, statement in schema_statements():
         yield statement + ";"
-    for node_type in _node_types(db):
-        yield from _unwind(_nodes(db, node_type), f"MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r, n:{node_type}")
-    yield from _unwind(_claims(db), f"MATCH (a:{NODE_LABEL} {{id: 'article:' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
+    for node_type in read.node_types(db):
+        yield from _unwind(read.nodes(db, node_type), f"MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r, n:{node_type}")
+    yield from _unwind(read.claims(db), f"MATCH (a:{NODE_LABEL} {{id: 'article:' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
                                     f"MERGE (a)-[c:{CLAIMS}]->(n) SET c = r.p")
-    for edge_type in _edge_types(db):
+    for edge_type in read.edge_types(db):
         keys = ", ".join(f"{k}: r.k.{k}" for k in fact_keys(edge_type))
-        yield from _unwind(_facts(db, edge_type), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
+        yield from _unwind(read.facts(db, edge_type), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
                                                   f"MERGE (s)-[e:{rel_type(edge_type)} {{{keys}}}]->(d) SET e = r.p")
-    yield from _unwind(_scopes(db), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
+    yield from _unwind(read.scopes(db), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
                                     f"MERGE (s)-[:{SCOPE_REL}]->(d)")
 
 
@@ -187,14 +112,7 @@ def write_cypher(store: Store, out_file: Path, base_iri: str) -> dict:
         for statement in cypher_statements(store):
             fh.write(statement + "\n")
             statements += 1
-    return {"statements": statements, **_counts(store)}
-
-
-def _counts(store: Store) -> dict:
-    db = _db(store)
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-    return {"articles": one("SELECT COUNT(*) FROM articles"), "nodes": one("SELECT COUNT(*) FROM nodes"),
-            "claims": one("SELECT COUNT(*) FROM claims"), "relationships": one("SELECT COUNT(*) FROM edges")}
+    return {"statements": statements, **read.counts(store)}
 
 
 # -- neo4j-admin CSV --------------------------------------------------------------------------
@@ -305,31 +223,31 @@ def _write_load_script(out_dir: Path, headers: dict[str, list[str]]) -> None:
 
 def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
     """One nodes file per label, one relationships file per type, the schema and import.sh."""
-    db, out_dir = _db(store), Path(out_dir)
+    db, out_dir = read.db_of(store), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     node_files, rel_files, headers = [], [], {}
-    for node_type in _node_types(db):
+    for node_type in read.node_types(db):
         name = f"nodes_{node_type}.csv"
-        nodes = lambda t=node_type: ({**n, ":LABEL": [NODE_LABEL, t]} for n in _nodes(db, t))  # noqa: E731
+        nodes = lambda t=node_type: ({**n, ":LABEL": [NODE_LABEL, t]} for n in read.nodes(db, t))  # noqa: E731
         headers[name] = _table(out_dir / name, [f"id=id:ID({NODE_LABEL})", ":LABEL=:LABEL"], nodes)
         node_files.append(name)
     ends = ["s=:START_ID(KgNode)", "d=:END_ID(KgNode)", "t=:TYPE"]
-    claims = lambda: ({"s": f"article:{c['a']}", "d": c["n"], "t": CLAIMS, **c["p"]} for c in _claims(db))  # noqa: E731
+    claims = lambda: ({"s": f"article:{c['a']}", "d": c["n"], "t": CLAIMS, **c["p"]} for c in read.claims(db))  # noqa: E731
     headers[f"rels_{CLAIMS}.csv"] = _table(out_dir / f"rels_{CLAIMS}.csv", ends, claims)
     rel_files.append(f"rels_{CLAIMS}.csv")
-    for edge_type in _edge_types(db):
+    for edge_type in read.edge_types(db):
         name = f"rels_{rel_type(edge_type)}.csv"
         facts = lambda t=edge_type: ({"s": f["s"], "d": f["d"], "t": rel_type(t), **f["p"]}  # noqa: E731
-                                     for f in _facts(db, t))
+                                     for f in read.facts(db, t))
         headers[name] = _table(out_dir / name, ends, facts)
         rel_files.append(name)
-    if next(_scopes(db), None):
-        scopes = lambda: ({**link, "t": SCOPE_REL} for link in _scopes(db))  # noqa: E731
+    if next(read.scopes(db), None):
+        scopes = lambda: ({**link, "t": SCOPE_REL} for link in read.scopes(db))  # noqa: E731
         headers["rels_scope.csv"] = _table(out_dir / "rels_scope.csv", ends, scopes)
         rel_files.append("rels_scope.csv")
     _write_scripts(out_dir, node_files, rel_files)
     _write_load_script(out_dir, headers)
-    return {"files": len(headers), **_counts(store)}
+    return {"files": len(headers), **read.counts(store)}
 
 
 def import_args(node_files: list[str], rel_files: list[str], database: str) -> list[str]:

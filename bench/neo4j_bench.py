@@ -128,7 +128,7 @@ def run(uri: str, articles: int, batch: int, repeat: int, workdir: Path) -> dict
     with bolt.driver.session(database=bolt.database) as session:  # again, on a warmed-up server
         session.run("MATCH (n) DETACH DELETE n").consume()
     warm = push(sqlite, bolt, batch=batch)
-    relationships = pushed["claims"] + pushed["edges"]  # KG_CLAIMS + one per claiming article
+    relationships = pushed["claims"] + pushed["facts"]  # CLAIMS + one relationship per fact
     report = {
         "corpus": {"articles": counts["articles"], "nodes": nodes, "claims": pushed["claims"],
                    "edges": edges},

@@ -84,11 +84,11 @@ class Server:
         return BoltStore(self.uri, user="neo4j", password=PASSWORD)
 
 
-def graph_size(sqlite) -> dict:
-    """Neo4j nodes (graph nodes and articles) and relationships (claims and edge claims)."""
-    one = lambda sql: sqlite.db.execute(sql).fetchone()[0]  # noqa: E731
-    return {"nodes": one("SELECT COUNT(*) FROM nodes") + one("SELECT COUNT(*) FROM articles"),
-            "relationships": one("SELECT COUNT(*) FROM claims") + one("SELECT COUNT(*) FROM edges")}
+def graph_size(bolt) -> dict:
+    """Distinct Neo4j nodes (entities and articles) and relationships (claims, facts, provinces
+    of documents), from the server's count store."""
+    one = lambda query: bolt._read(query)[0][0]  # noqa: E731
+    return {"nodes": one("MATCH (n) RETURN count(n)"), "relationships": one("MATCH ()-[r]->() RETURN count(r)")}
 
 
 def rates(size: dict, seconds: float) -> dict:
@@ -136,18 +136,19 @@ def same_answers(sqlite, bolt, args: dict, per_query: int) -> dict:
 
 def neo4j_peer(store_path: Path, seed: int, work: Path, push_too: bool, pagecache: str, heap: str,
                query_budget: float) -> dict:
+    from bench.cypher_peer import side_by_side
     from bench.run import query_args, time_queries
     from kg.stores.sqlite import SQLiteStore
     started = time.perf_counter()
     sqlite = SQLiteStore(str(store_path), create=False, mapped=True)
-    size = graph_size(sqlite)
-    out: dict = {"graph": size, "pagecache": pagecache, "heap": heap}
+    out: dict = {"pagecache": pagecache, "heap": heap}
     load = import_graph(sqlite, work / "imported", work)
     with Server(work / "imported", pagecache, heap) as server:
         schema_started = time.perf_counter()
         bolt = server.store()  # creates the constraints and edge indexes
         await_schema(bolt)
         load.update(start_s=round(server.start_s, 2), schema_s=round(time.perf_counter() - schema_started, 2))
+        out["graph"] = size = graph_size(bolt)
         load["total_s"] = round(load["export_s"] + load["import_s"] + load["schema_s"], 2)
         out["import"] = {**load, **rates(size, load["import_s"]),
                          "end_to_end": rates(size, load["total_s"])}
@@ -155,6 +156,7 @@ def neo4j_peer(store_path: Path, seed: int, work: Path, push_too: bool, pagecach
         args = query_args(sqlite, seed)
         out["same_answers"] = same_answers(sqlite, bolt, args, 5)
         out["queries"] = time_queries(bolt, args, budget_s=query_budget)
+        out["side_by_side"] = side_by_side(sqlite, bolt, seed)
         bolt.close()
     shutil.rmtree(work / "imported")
     if push_too:
@@ -165,14 +167,16 @@ def neo4j_peer(store_path: Path, seed: int, work: Path, push_too: bool, pagecach
 
 
 def push_peer(sqlite, size: dict, home: Path, pagecache: str, heap: str) -> dict:
-    """`kg push` of the whole store into an empty server."""
-    from kg.push import BATCH, push
+    """`kg push` of the whole store into an empty server: distinct nodes and relationships a second."""
+    from kg.push import BATCH, push, rates as push_rates
     with Server(home, pagecache, heap) as server:
         with server.store() as bolt:
             result = push(sqlite, bolt)
             same = result["target"] == sqlite.counts()
+            written = graph_size(bolt)
     shutil.rmtree(home)
-    return {"batch": BATCH, "seconds": result["seconds"], **rates(size, result["seconds"]), "same_counts": same}
+    return {"batch": BATCH, "seconds": result["seconds"], "graph": written, **rates(written, result["seconds"]),
+            **push_rates(result), "same_counts": same}
 
 
 def extraction_peer(corpus: Path, limit: int, min_seconds: float) -> dict:

@@ -52,34 +52,24 @@ def why(store: Store, node_id: str, other: str | None = None) -> dict:
 
 def path(store: Store, source: str, target: str, max_hops: int = 6, through_hubs: bool = False,
          hub_degree: int = 50, evidence: bool = False) -> dict:
-    """`kg path`: the shortest chain of relations between two entities, each hop with evidence.
+    """`kg path`: the shortest chain of relations between two entities, each hop with evidence,
+    found level by level (`queries.paths`), so it costs what the levels explored hold.
 
     Articles are left out of the graph walked ("both mentioned in one article" is not a
     relation), and so are hubs, unless `through_hubs`: a node linked to more than
     `hub_degree` others (a busy province, a central resolution) joins almost anything to
     anything. A chain longer than `max_hops` is not an answer."""
-    import networkx as nx
+    from queries.paths import hop_claim, shortest_chain
     start, end = _one(store, source), _one(store, target)
-    graph = nx.Graph()
-    for edge in store.iter_edges():
-        if not edge.src.startswith("article:"):
-            graph.add_edge(edge.src, edge.dst)
-            graph.edges[edge.src, edge.dst].setdefault("claims", []).append(edge)
-    if not through_hubs:
-        hubs = [n for n in graph if n not in (start.id, end.id) and graph.degree(n) > hub_degree]
-        graph.remove_nodes_from(hubs)
-    try:
-        ids = nx.shortest_path(graph, start.id, end.id)
-    except (nx.NetworkXNoPath, nx.NodeNotFound) as exc:
+    ids = shortest_chain(store, start.id, end.id, max_hops, None if through_hubs else hub_degree + 1)
+    if ids is None:
         hint = "" if through_hubs else " avoiding hubs (--through-hubs to allow them)"
-        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r}{hint}") from exc
-    if len(ids) - 1 > max_hops:
-        raise NotFound(f"the shortest chain between {start.name!r} and {end.name!r} has {len(ids) - 1} hops, "
-                       f"more than --max-hops {max_hops}")
+        raise NotFound(f"no chain of relations of at most {max_hops} hops between {start.name!r} and "
+                       f"{end.name!r}{hint}")
     articles = Articles(store)
     hops = []
     for a, b in zip(ids, ids[1:]):
-        claim = sorted(graph.edges[a, b]["claims"], key=lambda e: (e.article_id or "", e.type))[0]
+        claim = hop_claim(store, a, b)
         hops.append({"from": claim.src, "type": claim.type, "to": claim.dst, "article": claim.article_id,
                      "sentence": claim.evidence.sentence if claim.evidence else None,
                      **({"evidence": edge_source(articles, claim)} if evidence else {})})

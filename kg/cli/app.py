@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 from typer import core as typer_core
 
-from kg.cli import doc_cmd, eval_cmd, export_cmd, find_cmd, ingest_cmd, neo4j_cmd, query_cmd, rdf_cmd, view_cmd
+from kg.cli import (cypher_cmd, doc_cmd, eval_cmd, export_cmd, find_cmd, ingest_cmd, neo4j_cmd, query_cmd,
+                    rdf_cmd, view_cmd)
 from kg.cli.common import Neo4jDatabaseOpt, Neo4jPasswordOpt, Neo4jUserOpt, err
 
 app = typer.Typer(name="kg", add_completion=True, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
                   help="Vietnamese government and Party news → a document-reference knowledge graph.")
-for module in (ingest_cmd, query_cmd, doc_cmd, find_cmd, export_cmd, eval_cmd, neo4j_cmd, rdf_cmd):
+for module in (ingest_cmd, query_cmd, doc_cmd, find_cmd, export_cmd, eval_cmd, neo4j_cmd, rdf_cmd, cypher_cmd):
     app.add_typer(module.app)
 app.add_typer(view_cmd.app, name="view")
 

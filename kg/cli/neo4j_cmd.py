@@ -22,6 +22,8 @@ def push_cmd(uri: Annotated[str, typer.Argument(help="bolt://host:port or neo4j:
              store: StoreOpt = None, user: Neo4jUserOpt = None, password: Neo4jPasswordOpt = None,
              database: Neo4jDatabaseOpt = None,
              batch: Annotated[int, typer.Option(min=1, max=10_000, help="Articles per transaction.")] = 100,
+             prune: Annotated[bool, typer.Option("--prune", help="Also remove from Neo4j the articles the "
+                                                 "embedded store no longer holds (kg forget).")] = False,
              as_json: JsonOpt = False) -> None:
     """Copy the embedded store (--store, default ./kg.db) to Neo4j: batched, resumable, idempotent."""
     from kg.push import push, rates
@@ -33,11 +35,13 @@ def push_cmd(uri: Annotated[str, typer.Argument(help="bolt://host:port or neo4j:
             open_store(uri, user=user, password=password, database=database) as target, _progress() as bar:
         task = bar.add_task("push", total=None)
         result = push(source, target, batch, progress=lambda done, total: bar.update(task, completed=done,
-                                                                                        total=total))
+                                                                                        total=total),
+                      prune=prune)
     if as_json:
         print_json({**result, **rates(result)})
         return
-    counts = {k: result[k] for k in ("articles", "skipped", "new", "replaced", "unchanged", "claims", "edges")}
+    counts = {k: result[k] for k in ("articles", "skipped", "new", "replaced", "unchanged", "pruned", "nodes",
+                                     "claims", "facts")}
     out.print(table([{**counts, "seconds": result["seconds"], **rates(result)}], title=f"Push to {uri}"))
 
 

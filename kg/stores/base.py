@@ -224,6 +224,17 @@ class Store(ABC):
             frontier = following
         return found
 
+    def adjacency(self, node_ids: list[str], edge_types: list[str],
+                  hub: int | None = None) -> dict[str, list[str] | None]:
+        """For each node, its distinct neighbours across `edge_types` in either direction, sorted;
+        None for a node with `hub` or more of them (a path search does not pass through it)."""
+        found: dict[str, set[str]] = {node_id: set() for node_id in node_ids}
+        for edge_type in edge_types:
+            for direction in ("out", "in"):
+                for node_id, claims in self.neighbours_many(node_ids, edge_type, direction).items():
+                    found[node_id] |= {other.id for _, other in claims}
+        return {n: None if hub is not None and len(far) >= hub else sorted(far) for n, far in found.items()}
+
     @abstractmethod
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]: ...
 

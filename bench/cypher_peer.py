@@ -44,7 +44,7 @@ KG = {
     "full lineage of 21-NQ/TW": lambda store, arg: queries.lineage(store, arg, "down", 6, fanout=0, limit=0),
     "holders of a post": lambda store, arg: queries.holders(store, arg),
     "meetings a person chaired": lambda store, arg: queries.chaired(store, arg),
-    "path person → document": lambda store, arg: queries.path(store, arg[0], arg[1], max_hops=6, hub=HUB),
+    "path person → document": lambda store, arg: queries.path(store, arg[0], arg[1], max_hops=6, hub_degree=HUB - 1),
 }
 
 

@@ -64,8 +64,8 @@ def path(store: Store, source: str, target: str, max_hops: int = 6, through_hubs
     ids = shortest_chain(store, start.id, end.id, max_hops, None if through_hubs else hub_degree + 1)
     if ids is None:
         hint = "" if through_hubs else " avoiding hubs (--through-hubs to allow them)"
-        raise NotFound(f"no chain of relations of at most {max_hops} hops between {start.name!r} and "
-                       f"{end.name!r}{hint}")
+        raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r} within "
+                       f"--max-hops {max_hops}{hint}")
     articles = Articles(store)
     hops = []
     for a, b in zip(ids, ids[1:]):

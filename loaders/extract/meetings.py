@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import bisect
 import re
 
 from kg.facts import Article, MeetingMention, PersonMention
@@ -44,12 +45,15 @@ _MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:ngày|hôm)?\s*$"
 
 def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[MeetingMention]:
     article, text = doc.article, doc.folded
-    names = {key(p.name): p.name for p in persons}
+    names: dict[str, list[str]] = {}
+    for name in {key(p.name): p.name for p in persons}.values():
+        names.setdefault(fold_tones(name), []).append(name)
+    occurrences = doc.name_occurrences(names)
     meetings: list[MeetingMention] = []
     for sentence in doc.sentences:
         mention = _meeting_in(article, text, sentence, meetings)
         target = mention or (meetings[0] if meetings else None)
-        roles = _roles(text, sentence, names)
+        roles = _roles(text, sentence, _name_spans(occurrences, sentence, names))
         if target is None and roles[0]:
             target = _generic(article, sentence, meetings)
         if target is not None:
@@ -113,8 +117,7 @@ def _date_in(text: str, sentence: Sentence, year: int | None) -> str | None:
     return None
 
 
-def _roles(text: str, sentence: Sentence, names: dict[str, str]):
-    spans = _name_spans(text, sentence, names)
+def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
         after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), min(sentence.end, verb.end() + 5))
@@ -133,11 +136,13 @@ def _roles(text: str, sentence: Sentence, names: dict[str, str]):
     return chairs, speakers, attendees
 
 
-def _name_spans(text: str, sentence: Sentence, names: dict[str, str]) -> list[tuple[int, str]]:
+def _name_spans(occurrences, sentence: Sentence, names: dict[str, list[str]]) -> list[tuple[int, str]]:
+    """(start, name as written) of the persons' names in the sentence."""
+    first = bisect.bisect_left(occurrences, (sentence.start,))
     found = []
-    for folded, name in names.items():
-        for match in re.finditer(re.escape(fold_tones(name)), text[sentence.start:sentence.end]):
-            found.append((sentence.start + match.start(), name))
+    for start, end, folded in occurrences[first:bisect.bisect_left(occurrences, (sentence.end,))]:
+        if end <= sentence.end:
+            found.extend((start, name) for name in names[folded])
     return sorted(found)
 
 

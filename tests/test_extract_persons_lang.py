@@ -52,3 +52,107 @@ def test_a_province_inside_a_persons_name_is_not_a_province():
     g = gold("Ông Lê Hà Nam, Giám đốc Sở Tài chính, dự họp tại tỉnh Cà Mau.")
     assert "Lê Hà Nam" in names(g)
     assert {p for p in g["provinces"]} == {"Cà Mau"}
+
+
+# --- by-lines, photo credits, author lines and signers ---------------------------------------
+
+def credits(text: str) -> dict[str, str]:
+    found = extract(Article(id="c", text=text, published="2024-03-05"))
+    return {p.name: p.credit for p in found.persons if p.credit}
+
+
+def test_labelled_photo_credits():
+    assert credits("Quang cảnh hội nghị. Ảnh: Minh Khang\nTiếp đó, hội nghị thảo luận.") == {"Minh Khang": "photo"}
+    assert credits("Đại biểu dự lễ (Ảnh: Thu Hà/TTXVN).") == {"Thu Hà": "photo"}
+    assert credits("Đại biểu dự lễ. Ảnh VGP/Quang Hiếu\n\nBuổi lễ kết thúc.") == {"Quang Hiếu": "photo"}
+    assert credits("Đại biểu dự lễ. Ảnh: Bảo Ngọc - TTXVN\n") == {"Bảo Ngọc": "photo"}
+
+
+def test_agency_slash_and_reporter_prefix():
+    assert credits("Thu Hà/TTXVN\nSáng 5/3, hội nghị khai mạc.") == {"Thu Hà": "author"}
+    found = gold("PV Hòa Bình/VOV Tây Bắc cho biết tỉnh Sơn La đã họp.")
+    assert "Hòa Bình" in names(found) and set(found["provinces"]) == {"Sơn La"}
+
+
+def test_author_lines_alone_at_the_end_of_a_story():
+    text = "Hội nghị kết thúc tốt đẹp.\n\nHoài Thu – Minh Khang\n\nChia sẻ bài viết"
+    assert credits(text) == {"Hoài Thu": "author", "Minh Khang": "author"}
+    assert credits("Hội nghị kết thúc.\nHải Yến (tổng hợp)") == {"Hải Yến": "author"}
+    assert credits("Hội nghị kết thúc./.\n\nHữu Tâm- Kim Chi") == {"Hữu Tâm": "author", "Kim Chi": "author"}
+    assert credits("Tỉnh hoàn thành chỉ tiêu.\nTin, ảnh: Bảo Trâm") == {"Bảo Trâm": "author"}
+    assert credits("Bài học kinh nghiệm.\nThS. Lê Thị Hoa") == {"Lê Thị Hoa": "author"}
+
+
+def test_capitals_are_title_cased_and_headings_in_capitals_are_no_one():
+    assert credits("Các đơn vị hoàn thành nhiệm vụ.\nMINH KHANG") == {"Minh Khang": "author"}
+    assert credits("Các đơn vị hoàn thành nhiệm vụ.\nKẾT QUẢ THỰC HIỆN\nNăm nay tỉnh đạt 9 chỉ tiêu.") == {}
+    assert credits("Các đơn vị hoàn thành nhiệm vụ.\n\nTIN MỚI\n\nVIDEO LIÊN QUAN") == {}
+
+
+def test_signers():
+    assert credits("Cơ quan ban hành: Ủy ban nhân dân tỉnh Người ký: Lâm Văn Tòng\nNgày ban hành") \
+        == {"Lâm Văn Tòng": "signer"}
+
+
+def test_initials_agencies_and_outlets_are_no_one():
+    text = ("Đại biểu dự lễ. Ảnh: T.H\nQuang cảnh. Ảnh: BTC\nQuang cảnh. Ảnh: Báo Hà Giang\n"
+            "Tỉnh họp.\nCTV\nHội nghị kết thúc.\nHà Giang\n")
+    assert credits(text) == {}
+    assert "Hà Giang" in gold(text)["provinces"]
+
+
+def test_credits_are_the_articles_authors_in_the_graph():
+    from kg.resolver import resolve
+    found = extract(Article(id="a", text="Ông Lò Văn Páo, Chủ tịch UBND xã, phát biểu.\nẢnh: Minh Khang\n"
+                                         "Hội nghị kết thúc.\n\nHoài Thu"))
+    facts = resolve(found)
+    authored = {(e.dst, e.props["role"]) for e in facts.edges.values() if e.type == "AUTHORED_BY"}
+    persons = {c.node.name: c.node.id for c in facts.nodes.values() if c.node.type == "Person"}
+    assert authored == {(persons["Minh Khang"], "photo"), (persons["Hoài Thu"], "author")}
+
+
+# --- provinces -------------------------------------------------------------------------------
+
+def test_legacy_province_names_in_every_spelling():
+    for written in ["Thừa Thiên Huế", "Thừa Thiên - Huế", "Thừa Thiên-Huế", "TT-Huế", "TT Huế"]:
+        g = gold(f"Ông Lưu Văn Tâm, Bí thư Tỉnh ủy {written}, dự họp.", published="2022-05-01")
+        assert g["provinces"] == ["Thừa Thiên Huế"], written
+    assert gold("Thành phố Huế tổ chức hội nghị.", published="2025-06-01")["provinces"] == ["Huế"]
+
+
+def test_outlet_province_only_when_the_text_names_none():
+    text = "Ban Thường vụ Tỉnh ủy Hà Nam họp; Bí thư Tỉnh ủy chủ trì."
+    assert gold(text, context="Ninh Bình")["provinces"] == ["Hà Nam"]
+    assert gold("Ban Thường vụ Tỉnh ủy họp.", context="Ninh Bình")["provinces"] == ["Ninh Bình"]
+
+
+# --- posts: abbreviations --------------------------------------------------------------------
+
+def test_more_abbreviations_in_posts():
+    g = gold("Bà Vi Thị Hằng, Chủ nhiệm UBKT Tỉnh ủy; ông Lục Văn Sinh, Chủ tịch UBMTTQ Việt Nam tỉnh; "
+             "ông Hà Văn Kiên, Phó Chủ tịch Thường trực HDND tỉnh; ông Đàm Văn Tú, Phó Chủ tịch QH dự.")
+    p = posts(g)
+    assert p["Vi Thị Hằng"] == {key("Chủ nhiệm Ủy ban Kiểm tra Tỉnh ủy")}
+    assert p["Lục Văn Sinh"] == {key("Chủ tịch Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh")}
+    assert p["Hà Văn Kiên"] == {key("Phó Chủ tịch Thường trực Hội đồng nhân dân tỉnh")}
+    assert p["Đàm Văn Tú"] == {key("Phó Chủ tịch Quốc hội")}
+
+
+# --- persons: names of minorities and rarer family names --------------------------------------
+
+def test_central_highlands_and_rarer_family_names():
+    g = gold("Ông Y Minh Niê, Phó Bí thư Tỉnh ủy; bà H'Lan Êban, Phó Chủ tịch UBND tỉnh; "
+             "ông Y Sơn Krông Niê Kdăm, Chủ tịch HĐND tỉnh; ông Ksor Hoan, Giám đốc Sở Y tế và "
+             "ông Rah Lan Thắng, Bí thư Huyện ủy dự họp. Phó Chủ tịch Quốc hội Uông Minh Đạo phát biểu.")
+    p = posts(g)
+    assert p["Y Minh Niê"] == {key("Phó Bí thư Tỉnh ủy")}
+    assert p["H'Lan Êban"] == {key("Phó Chủ tịch Ủy ban nhân dân tỉnh")}
+    assert p["Y Sơn Krông Niê Kdăm"] == {key("Chủ tịch Hội đồng nhân dân tỉnh")}
+    assert p["Ksor Hoan"] == {key("Giám đốc Sở Y tế")}
+    assert p["Rah Lan Thắng"] == {key("Bí thư Huyện ủy")}
+    assert p["Uông Minh Đạo"] == {key("Phó Chủ tịch Quốc hội")}
+
+
+def test_a_minority_name_does_not_swallow_a_place_after_a_name():
+    g = gold("Ông Vi Văn Tám, Phó Chủ tịch UBND tỉnh Lạng Sơn dự họp.")
+    assert posts(g) == {"Vi Văn Tám": {key("Phó Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn")}}

@@ -23,7 +23,7 @@ from kg.gazetteer import is_place_name
 from kg.text import fold_tones, key
 from kg.vocab import expand, keyset
 from loaders.extract.posts import honorific_tail, post_span, posts_after, posts_before
-from loaders.extract.spans import WORD, Sentence, evidence, is_title_word
+from loaders.extract.spans import Sentence, evidence, is_title_word
 
 if TYPE_CHECKING:
     from loaders.extract.prepared import Prepared
@@ -36,7 +36,12 @@ def _surname_word() -> re.Pattern:
     """A family name as a capitalised word: a sentence without one holds no name (`_name_in_run`).
     Case-sensitive literals let the regex engine skip ahead; `(?i)` would make it crawl."""
     names = sorted(keyset("surnames.txt"), key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + r")(?![^\W\d_])")
+    surnames = "|".join(re.escape(n[:1].upper() + n[1:]) for n in names)
+    return re.compile(r"(?:" + surnames + r")(?![^\W\d_])|[A-ZĐ]['’][^\W\d_]")  # or `H'Hen`
+
+
+# A word of a name; names of Central Highlands peoples carry an apostrophe (`H'Hen`, `K'Mák`).
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 @dataclass
@@ -61,11 +66,25 @@ def extract_persons(doc: "Prepared") -> list[PersonMention]:
                 continue  # "Lê Văn A (Lê B)": an alias, not another person
             if name.cue or name.posts:
                 _merge(found, article, sentence, name, text)
+    _add_credits(doc, found)
     author = article.author and key(article.author)
     if author and author not in found and _looks_like_name(article.author):
         span = evidence(article, Sentence(0, 0, ""), 0, 0, "reader.byline")
-        found[author] = PersonMention(article.author, [], span)
+        found[author] = PersonMention(article.author, [], span, credit="author")
     return list(found.values())
+
+
+def _add_credits(doc: "Prepared", found: dict[str, PersonMention]) -> None:
+    """By-lines, photo credits and signers are persons the article credits (no posts)."""
+    for credit in doc.credits:
+        written = doc.article.text[credit.start:credit.end]
+        name = " ".join(w.title() for w in written.split()) if written.isupper() else written
+        mention = found.get(key(name))
+        if mention is None:
+            line = Sentence(credit.start, credit.end, written)
+            span = evidence(doc.article, line, credit.start, credit.end, "persons.credit")
+            mention = found[key(name)] = PersonMention(name, [], span)
+        mention.credit = mention.credit or credit.role
 
 
 def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
@@ -86,18 +105,23 @@ def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
 
 
 def _find_names(text: str, sentence: Sentence):
-    words = [(m.start(), m.end()) for m in WORD.finditer(text, sentence.start, sentence.end)]
+    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)]
     run: list[tuple[int, int]] = []
     for start, end in words + [(sentence.end + 2, sentence.end + 2)]:
         word = text[start:end]
         glued = run and text[run[-1][1]:start] == " "
-        if is_title_word(word) and (glued or not run):
+        if _is_name_word(word) and (glued or not run):
             run.append((start, end))
             continue
         name = _name_in_run(text, run) if len(run) >= 2 else None  # a name has 2+ words
         if name:
             yield name
-        run = [(start, end)] if is_title_word(word) else []
+        run = [(start, end)] if _is_name_word(word) else []
+
+
+def _is_name_word(word: str) -> bool:
+    return is_title_word(word) or ("'" in word or "’" in word) and all(
+        is_title_word(part) for part in re.split("['’]", word))
 
 
 def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
@@ -109,7 +133,11 @@ def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
     for k, (start, _) in enumerate(run):
         if k < place_end:
             continue
-        if key(text[start:run[k][1]]) in surnames and 2 <= len(run) - k <= 4:
+        # Central Highlands names open with `Y`, `H'…`, `K'…` as others with a family name
+        # (`Y Bih Mlô`, `H'Hen Niê`) and may run to five words (`Y Giang Gry Niê Knơng`)
+        word = text[start:run[k][1]]
+        highlands = word == "Y" or "'" in word or "’" in word
+        if (highlands or key(word) in surnames) and 2 <= len(run) - k <= (5 if highlands else 4):
             candidate = text[start:run[-1][1]]
             if _is_place(candidate) or _bad_context(text, start, run[-1][1]):
                 return None

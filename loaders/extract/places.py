@@ -21,7 +21,9 @@ _PROVINCIAL_WORDS = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tỉnh ủy|t
 
 def extract_provinces(doc: "Prepared", persons: list[PersonMention]) -> list[NamedMention]:
     article, text = doc.article, doc.folded
-    names = doc.name_occurrences(fold_tones(p.name) for p in persons)
+    # a by-line's name hides a province only where it is written as a credit (`PV Thái Bình/VOV`)
+    named = [fold_tones(p.name) for p in persons if p.evidence.extractor != "persons.credit"]
+    names = sorted([*doc.name_occurrences(named), *((c.start, c.end, c.name) for c in doc.credits)])
     longest = max((e - s for s, e, _ in names), default=0)
     found: dict[str, NamedMention] = {}
     for sentence in doc.sentences:
@@ -30,7 +32,8 @@ def extract_provinces(doc: "Prepared", persons: list[PersonMention]) -> list[Nam
                 span = evidence(article, sentence, sentence.start + start, sentence.start + end, "places.gazetteer")
                 found.setdefault(province.name, NamedMention(province.name, span))
     context = article.province_context and lookup(article.province_context)
-    if context and context.name not in found and _PROVINCIAL_WORDS.search(text):
+    # "tỉnh"/"Tỉnh ủy" alone means the outlet's province only when no province is named
+    if context and not found and _PROVINCIAL_WORDS.search(text):
         span = evidence(article, Sentence(0, 0, ""), 0, 0, "places.context")
         found[context.name] = NamedMention(context.name, span)
     return list(found.values())

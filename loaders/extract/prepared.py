@@ -61,6 +61,12 @@ class Prepared:
         return sentences(self.dashed)
 
     @cached_property
+    def credits(self):
+        """By-lines, photo credits and signers (`loaders.extract.credits`)."""
+        from loaders.extract.credits import find_credits
+        return find_credits(self.folded)
+
+    @cached_property
     def numbered(self):
         """Numbered document occurrences in the unwrapped text."""
         from loaders.extract.documents import numbered_occurrences

@@ -156,3 +156,46 @@ def test_central_highlands_and_rarer_family_names():
 def test_a_minority_name_does_not_swallow_a_place_after_a_name():
     g = gold("Ông Vi Văn Tám, Phó Chủ tịch UBND tỉnh Lạng Sơn dự họp.")
     assert posts(g) == {"Vi Văn Tám": {key("Phó Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn")}}
+
+
+# --- meetings: the chair on the meeting the sentence is about, with its date ---------------
+
+def chair_days(g: dict) -> set[tuple[str, str | None]]:
+    return {(c, m["date"]) for m in g["meetings"] for c in m["chairs"]}
+
+
+def test_the_ledes_date_holds_for_the_meeting_reported_after_it():
+    g = gold("Ngày 19 - 12, UBND tỉnh họp phiên thường kỳ tháng 12. Ông Hà Văn Phúc, Chủ tịch UBND tỉnh "
+             "chủ trì phiên họp.", published=None)
+    assert chair_days(g) == {("Hà Văn Phúc", "--12-19")}
+    g = gold("(ABC) Ngày 17 – 9, UBND tỉnh họp. Ông Hà Văn Phúc, Chủ tịch UBND tỉnh chủ trì cuộc họp.", None)
+    assert chair_days(g) == {("Hà Văn Phúc", "--09-17")}
+
+
+def test_relative_days_and_day_ranges():
+    g = gold("Chiều hôm qua, ông Lê Văn Hậu, Phó Chủ tịch UBND tỉnh chủ trì buổi họp với các sở.",
+             published="2023-03-01")
+    assert chair_days(g) == {("Lê Văn Hậu", "2023-02-28")}
+    g = gold("Trong hai ngày 26 - 27/3, Thủ tướng Lê Minh Quý chủ trì phiên họp Chính phủ thường kỳ.", None)
+    assert chair_days(g) == {("Lê Minh Quý", "--03-26")}
+    g = gold("Sáng nay 14/10, Tổng Bí thư Lê Văn Cần chủ trì Hội nghị toàn quốc về vùng Tây Nguyên.", None)
+    assert chair_days(g) == {("Lê Văn Cần", "--10-14")}
+
+
+def test_a_documents_date_is_not_the_meetings():
+    g = gold("Thủ tướng Phan Văn Hòa chủ trì phiên họp Chính phủ. Trong phiên họp này, Chính phủ triển khai "
+             "thông báo kết luận số 01 của Bộ Chính trị ngày 12/4/2021. Phiên họp diễn ra trong cả ngày 15/4.",
+             None)
+    assert chair_days(g) == {("Phan Văn Hòa", "--04-15")}
+
+
+def test_another_day_is_another_meeting():
+    text = ("Sáng ngày 3/1, Bộ tổ chức Hội nghị tổng kết năm 2023.\n"
+            "Chiều nay (2/1), ông Trần Văn Lực, Chủ tịch UBND tỉnh chủ trì cuộc họp với các sở.")
+    assert chair_days(gold(text, None)) == {("Trần Văn Lực", "--01-02")}
+
+
+def test_meeting_names_stop_before_the_verb():
+    g = gold("Đại hội sẽ chính thức khai mạc vào ngày 12/10. Cuộc họp cũng thông qua quy chế. "
+             "Kỳ họp thứ 15 (kỳ họp chuyên đề) kết thúc.", None)
+    assert all(key(m["name"]) in {key("Đại hội"), key("Cuộc họp"), key("Kỳ họp thứ 15")} for m in g["meetings"])

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import bisect
 import re
+from datetime import date, timedelta
 
 from kg.facts import Article, MeetingMention, PersonMention
 from kg.text import fold_tones, key
-from loaders.extract.dates import DAY_MONTH, LONG_FORM, iso
+from loaders.extract.dates import LONG_FORM, iso
 from loaders.extract.spans import Sentence, evidence
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ MEETING_HEAD = re.compile(
 _NAME_STOP = re.compile(
     r"(?i)(?<!\w)(?:đã|được|với|tại|do|vào|nhằm|để|chủ trì|chủ tọa|diễn ra|khai mạc|bế mạc|kết thúc|"
     r"có|của|sáng|chiều|tối|ngày|hôm|từ|cho|là|về|và|nghe|thảo luận|thông qua|xem xét|đánh giá|"
-    r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt)(?!\w)|[,.;:!?\n“\"”]")
+    r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt|sẽ|cũng|này|chính thức|bắt đầu)(?!\w)|[,.;:!?\n“\"”(]")
 _TERM = re.compile(r",\s*(?:nhiệm kỳ|khóa)\s+[\w\s\-–]+?(?=[,.;:\n]|\s(?:đã|được|với|tại|diễn ra|khai mạc)|$)")
 CHAIR = re.compile(r"(?<!\w)(?:[Cc]ùng |[Đđ]ồng )?(?:[Cc]hủ trì|[Cc]hủ tọa|điều hành)(?!\w)")
 CHAIR_AFTER = re.compile(r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành) của|do)(?!\w)")
@@ -40,7 +41,13 @@ SPEAK = re.compile(
 ATTEND = re.compile(
     r"(?i)(?<!\w)(?:tham dự|cùng dự|đến dự|dự|có sự hiện diện của|sự tham dự của|làm việc với|"
     r"làm trưởng đoàn|tham gia)(?!\w)")
-_MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:ngày|hôm)?\s*$")
+_MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:nay|hôm nay)?[\s,(]*(?:(?:trong )?(?:hai |ba |các )?ngày|hôm)?\s*$")
+# `26 - 27/3` (a two-day event: its first day), `17 – 9`, `10-11`
+_DAY_MONTH = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})(?:\s?[-–]\s?\d{1,2}(?=\s?/))?\s?[/.\-–]\s?(\d{1,2})(?:\s?[/.\-–]\s?(\d{4}))?(?![\d/])")
+# a date that belongs to the document just named, not to the meeting
+_DOCUMENT_BEFORE = re.compile(r"(?:\d[\w.]*[-/][A-ZĐ][\w./-]*|số \d+|ban hành|ký)[^,;.]{0,25}ngày\s*$")
+_RELATIVE = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|ngày)?\s*hôm (qua|nay)(?!\w)|(?<!\w)(?:sáng|chiều|tối|trưa) (nay)(?!\w)")
 
 
 def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[MeetingMention]:
@@ -50,12 +57,15 @@ def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[Meet
         names.setdefault(fold_tones(name), []).append(name)
     occurrences = doc.name_occurrences(names)
     meetings: list[MeetingMention] = []
+    lead = None  # the date a news lede opens with (`Ngày 19-12, UBND tỉnh họp …`) holds for what follows
     for sentence in doc.sentences:
-        mention = _meeting_in(article, text, sentence, meetings)
+        lead = _date_in(text, sentence, article, lead=True) or lead
+        mention = _meeting_in(article, text, sentence, meetings, lead)
         target = mention or (meetings[0] if meetings else None)
         roles = _roles(text, sentence, _name_spans(occurrences, sentence, names))
         if target is None and roles[0]:
             target = _generic(article, sentence, meetings)
+            target.date = _date_in(text, sentence, article) or lead
         if target is not None:
             _assign(target, roles)
     for meeting in meetings:
@@ -63,24 +73,30 @@ def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[Meet
     return meetings
 
 
-def _meeting_in(article: Article, text: str, sentence: Sentence, meetings) -> MeetingMention | None:
+def _meeting_in(article: Article, text: str, sentence: Sentence, meetings, lead: str | None) -> MeetingMention | None:
     match = MEETING_HEAD.search(text, sentence.start, sentence.end)
     if not match:
         return None
     end = _name_end(text, match.end(), sentence.end)
     name = text[match.start():end].strip(" ,;.-–")
+    own = _date_in(text, sentence, article)
     if meetings and key(name) == key(match.group(0)):
-        # a bare "cuộc họp" / "Hội nghị" refers back to the meeting reported
-        meetings[-1].date = meetings[-1].date or _date_in(text, sentence, article.year)
-        return meetings[-1]
+        # a bare "cuộc họp" / "phiên họp" refers back to the last meeting of that kind reported
+        # (or the last one), unless the sentence dates it to another day: another meeting
+        same = [m for m in meetings if key(m.name).startswith(key(name) + " ")]
+        meeting = same[-1] if same else meetings[-1]
+        if not (own and meeting.date and own != meeting.date):
+            meeting.date = meeting.date or own or lead
+            return meeting
     for meeting in meetings:
+        if own and meeting.date and own != meeting.date:
+            continue
         if key(meeting.name).startswith(key(name)) or key(name).startswith(key(meeting.name)):
             if len(name) > len(meeting.name) and meeting.name[0].islower():
                 meeting.name = name
-            meeting.date = meeting.date or _date_in(text, sentence, article.year)
+            meeting.date = meeting.date or own or lead
             return meeting
-    meeting = MeetingMention(article.text[match.start():end].strip(" ,;.-–"),
-                             _date_in(text, sentence, article.year),
+    meeting = MeetingMention(article.text[match.start():end].strip(" ,;.-–"), own or lead,
                              evidence(article, sentence, match.start(), end, EXTRACTOR))
     meetings.append(meeting)
     return meeting
@@ -104,17 +120,34 @@ def _generic(article: Article, sentence: Sentence, meetings) -> MeetingMention:
     return meeting
 
 
-def _date_in(text: str, sentence: Sentence, year: int | None) -> str | None:
-    """The first `ngày 01/10` / `Sáng 16/10` style date of the sentence."""
-    for pattern in (LONG_FORM, DAY_MONTH):
-        for match in pattern.finditer(text, sentence.start, sentence.end):
-            if pattern is DAY_MONTH and not _MOMENT.search(text[max(sentence.start, match.start() - 12):match.start()]).group(0).strip():
+def _date_in(text: str, sentence: Sentence, article: Article, lead: bool = False) -> str | None:
+    """The first `ngày 01/10` / `Sáng 16/10` / `Trong hai ngày 26 - 27/3` style date of the
+    sentence that is not a document's date (`Quyết định số 12/QĐ-UBND ngày 3/4`); `chiều hôm qua`
+    counts from a full publication date. `lead`: only a date opening the sentence."""
+    upper = min(sentence.end, sentence.start + 40) if lead else sentence.end
+    for pattern in (LONG_FORM, _DAY_MONTH):
+        for match in pattern.finditer(text, sentence.start, upper):
+            before = text[max(sentence.start, match.start() - 14):match.start()]
+            if pattern is _DAY_MONTH and not _MOMENT.search(before).group(0).strip():
+                continue
+            if _DOCUMENT_BEFORE.search(text, max(sentence.start, match.start() - 45), match.start()):
                 continue
             day, month, found_year = match.groups()
-            value = iso(int(day), int(month), int(found_year) if found_year else year)
+            value = iso(int(day), int(month), int(found_year) if found_year else article.year)
             if value:
                 return value
-    return None
+    return _relative(text, sentence, upper, article.published)
+
+
+def _relative(text: str, sentence: Sentence, upper: int, published: str | None) -> str | None:
+    match = _RELATIVE.search(text, sentence.start, upper)
+    if not match or not published or len(published) != 10:
+        return None
+    try:
+        day = date.fromisoformat(published)
+    except ValueError:
+        return None
+    return (day - timedelta(days=1 if match.group(1) == "qua" else 0)).isoformat()
 
 
 def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):

@@ -199,3 +199,33 @@ def test_meeting_names_stop_before_the_verb():
     g = gold("Đại hội sẽ chính thức khai mạc vào ngày 12/10. Cuộc họp cũng thông qua quy chế. "
              "Kỳ họp thứ 15 (kỳ họp chuyên đề) kết thúc.", None)
     assert all(key(m["name"]) in {key("Đại hội"), key("Cuộc họp"), key("Kỳ họp thứ 15")} for m in g["meetings"])
+
+
+# --- posts: where a post starts and stops ----------------------------------------------------
+
+def test_a_hyphen_without_spaces_opens_the_post():
+    assert posts(gold("Ông Trần Văn Nam-Phó Bí thư Tỉnh ủy phát biểu.")) == {"Trần Văn Nam": {key("Phó Bí thư Tỉnh ủy")}}
+
+
+def test_the_title_glued_to_the_name_is_not_hidden_by_an_earlier_one():
+    g = gold("Chủ tịch nước đến thăm và làm việc với Bí thư Tỉnh ủy Lê Văn Tài.")
+    assert posts(g) == {"Lê Văn Tài": {key("Bí thư Tỉnh ủy")}}
+
+
+def test_posts_stop_at_the_verb_that_follows():
+    for verb in ["cho rằng cần đẩy mạnh", "công bố hai nghị quyết", "giao Sở Nội vụ soạn thảo"]:
+        g = gold(f"Ông Trần Văn Nam, Phó Chủ nhiệm Văn phòng Quốc hội {verb}.")
+        assert posts(g) == {"Trần Văn Nam": {key("Phó Chủ nhiệm Văn phòng Quốc hội")}}, verb
+
+
+def test_posts_run_on_through_an_organisations_name():
+    g = gold("Ông Trần Văn Nam, Thường trực Tiểu ban Văn kiện Đại hội XIV của Đảng phát biểu.")
+    assert posts(g) == {"Trần Văn Nam": {key("Thường trực Tiểu ban Văn kiện Đại hội XIV của Đảng")}}
+
+
+def test_du_khuyet_and_tiep_tuc_giu_chuc_are_no_attendance():
+    g = gold("Bà Võ Thị Xuân, Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng phát biểu. "
+             "Ông Lê Văn Tài tiếp tục giữ chức Bí thư Tỉnh ủy.")
+    assert posts(g) == {"Võ Thị Xuân": {key("Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng")},
+                        "Lê Văn Tài": {key("Bí thư Tỉnh ủy")}}
+    assert all(not m["attendees"] for m in g["meetings"])

@@ -229,3 +229,23 @@ def test_du_khuyet_and_tiep_tuc_giu_chuc_are_no_attendance():
     assert posts(g) == {"Võ Thị Xuân": {key("Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng")},
                         "Lê Văn Tài": {key("Bí thư Tỉnh ủy")}}
     assert all(not m["attendees"] for m in g["meetings"])
+
+
+# --- posts: group titles and assignments distributed over lists -------------------------------
+
+def test_group_titles_over_a_list():
+    g = gold("Dự có các Ủy viên Trung ương Đảng: Lê Văn Tài, Bí thư Tỉnh ủy; Trần Văn Nam, Chủ tịch UBND tỉnh.")
+    member = key("Ủy viên Trung ương Đảng")
+    assert posts(g) == {"Lê Văn Tài": {member, key("Bí thư Tỉnh ủy")},
+                        "Trần Văn Nam": {member, key("Chủ tịch Ủy ban nhân dân tỉnh")}}
+    g = gold("Các Phó Chủ tịch HĐND tỉnh Lê Văn Tài và Trần Văn Nam dự họp.")
+    assert posts(g) == {n: {key("Phó Chủ tịch Hội đồng nhân dân tỉnh")} for n in ("Lê Văn Tài", "Trần Văn Nam")}
+    g = gold("Các phó bí thư gồm: ông Lê Văn Tài, Phó Bí thư Thường trực; ông Trần Văn Nam.")
+    assert key("phó bí thư gồm") not in {q for v in posts(g).values() for q in v}
+
+
+def test_each_post_of_a_dismissal_goes_to_its_own_person():
+    g = gold("HĐND tỉnh miễn nhiệm chức danh Phó Chủ tịch UBND tỉnh đối với ông Lê Văn Tài; "
+             "Ủy viên UBND tỉnh đối với ông Trần Văn Nam.")
+    assert posts(g) == {"Lê Văn Tài": {key("Phó Chủ tịch Ủy ban nhân dân tỉnh")},
+                        "Trần Văn Nam": {key("Ủy viên Ủy ban nhân dân tỉnh")}}

@@ -198,20 +198,40 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
             continue
         window_start = max(sentence.start, name.start - 200)
         verbs = list(_ASSIGNED.finditer(text, window_start, name.start))
-        if verbs:
-            span = post_span(text, verbs[-1].end(), name.start, anywhere=False)
+        if verbs:  # `miễn nhiệm chức danh X đối với A; Y đối với B`: Y is B's
+            clause = max(verbs[-1].end(), text.rfind(";", verbs[-1].end(), name.start) + 1)
+            span = post_span(text, clause, name.start, anywhere=True)
             if span:
                 name.posts.append(span)
                 name.cue = True
-    for match in re.finditer(r"(?:các|những) ([^:;.]{3,80}?):", text[sentence.start:sentence.end]):
+    for match in re.finditer(r"(?<!\w)(?:[Cc]ác|[Nn]hững) ([^:;.]{3,80}?)(?: gồm(?: có)?| là)?:", text[sentence.start:sentence.end]):
         head_start = sentence.start + match.start(1)
         span = post_span(text, head_start, sentence.start + match.end(1), anywhere=False)
         if not span:
             continue
-        for name in names:
-            if name.start > span[1] and ";" not in text[span[1]:name.start]:
+        for name in names:  # `các Ủy viên Trung ương Đảng: A, Bí thư …; B, Chủ tịch …`
+            if name.start > span[1]:
                 name.posts.insert(0, span)
                 name.cue = True
+    _plural_glued(text, names)
+
+
+_PLURAL = re.compile(r"(?:^|(?<=[\s,:]))(?:[Cc]ác|[Nn]hững|[Hh]ai|[Bb]a)\s+$")
+
+
+def _plural_glued(text: str, names: list[_Name]) -> None:
+    """`Các Phó Chủ tịch HĐND tỉnh A và B`: a plural title glued to the first name is the
+    title of each name listed after it."""
+    for i, name in enumerate(names):
+        if not name.posts or not _PLURAL.search(text, max(0, name.posts[0][0] - 8), name.posts[0][0]):
+            continue
+        pos = name.end
+        for other in names[i + 1:]:
+            if not _LIST_GAP.fullmatch(text, pos, other.start) or other.posts:
+                break
+            other.posts.append(name.posts[0])
+            other.cue = True
+            pos = other.end
 
 
 def _merge(found: dict, article: Article, sentence: Sentence, name: _Name, text: str) -> None:

@@ -249,3 +249,21 @@ def test_each_post_of_a_dismissal_goes_to_its_own_person():
              "Ủy viên UBND tỉnh đối với ông Trần Văn Nam.")
     assert posts(g) == {"Lê Văn Tài": {key("Phó Chủ tịch Ủy ban nhân dân tỉnh")},
                         "Trần Văn Nam": {key("Ủy viên Ủy ban nhân dân tỉnh")}}
+
+
+# --- chairs ------------------------------------------------------------------------------------
+
+def test_chaired_and_run_by():
+    g = gold("Hội nghị diễn ra dưới sự chủ trì, điều hành của ông Lê Văn Tài, Chủ tịch HĐND tỉnh.")
+    assert {c for m in g["meetings"] for c in m["chairs"]} == {"Lê Văn Tài"}
+
+
+def test_plural_title_chairs_are_all_chairs():
+    g = gold("Các Phó Chủ tịch UBND tỉnh Hồ Văn Mừng và Lê Thị Thu chủ trì hội nghị.")
+    assert {c for m in g["meetings"] for c in m["chairs"]} == {"Hồ Văn Mừng", "Lê Thị Thu"}
+
+
+def test_a_body_tasked_to_lead_is_no_chair():
+    for text in ["Ông Lê Văn Tài, Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì, phối hợp với các sở liên quan.",
+                 "Ông Lê Văn Tài đề nghị Sở Tài chính chủ trì tham mưu phương án."]:
+        assert not [c for m in gold(text)["meetings"] for c in m["chairs"]], text

@@ -34,7 +34,11 @@ _NAME_STOP = re.compile(
     r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt|sẽ|cũng|này|chính thức|bắt đầu)(?!\w)|[,.;:!?\n“\"”(]")
 _TERM = re.compile(r",\s*(?:nhiệm kỳ|khóa)\s+[\w\s\-–]+?(?=[,.;:\n]|\s(?:đã|được|với|tại|diễn ra|khai mạc)|$)")
 CHAIR = re.compile(r"(?<!\w)(?:[Cc]ùng |[Đđ]ồng )?(?:[Cc]hủ trì|[Cc]hủ tọa|điều hành)(?!\w)")
-CHAIR_AFTER = re.compile(r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành) của|do)(?!\w)")
+CHAIR_AFTER = re.compile(
+    r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành)(?:,? (?:và |cùng )?(?:chủ trì|chủ tọa|điều hành))? của|do)(?!\w)")
+# `A giao Sở Nội vụ chủ trì, phối hợp …`: a task handed to a body, nobody chairs anything
+_TASKED = re.compile(r"(?<!\w)(?:giao(?: cho)?|đề nghị|yêu cầu|phân công|(?<![Bb]an )chỉ đạo)\s+[^,.;]{0,50}$")
+_TASK_AFTER = re.compile(r",?\s*(?:phối hợp|tham mưu|thực hiện|triển khai|xây dựng)(?!\w)")
 SPEAK = re.compile(
     r"(?i)(?<!\w)(?:phát biểu|kết luận|(?<!ban )chỉ đạo|báo cáo|khẳng định|yêu cầu|nhấn mạnh|đánh giá cao|"
     r"trình bày|tham luận|khai mạc|bế mạc)(?!\w)")
@@ -153,6 +157,9 @@ def _relative(text: str, sentence: Sentence, upper: int, published: str | None) 
 def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
+        if _TASKED.search(text, max(sentence.start, verb.start() - 60), verb.start()) \
+                or _TASK_AFTER.match(text, verb.end(), sentence.end):
+            continue
         after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), min(sentence.end, verb.end() + 5))
         after = after if after and after.start() <= verb.start() else None
         # "Cùng chủ trì có ông A", "Chủ trì hội nghị là ông A": the chairs follow the verb

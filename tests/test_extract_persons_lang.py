@@ -267,3 +267,20 @@ def test_a_body_tasked_to_lead_is_no_chair():
     for text in ["Ông Lê Văn Tài, Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì, phối hợp với các sở liên quan.",
                  "Ông Lê Văn Tài đề nghị Sở Tài chính chủ trì tham mưu phương án."]:
         assert not [c for m in gold(text)["meetings"] for c in m["chairs"]], text
+
+
+# --- persons: names in capitals, signers of legal texts --------------------------------------
+
+def test_names_in_capitals_are_title_cased():
+    g = gold("ÔNG NGUYỄN VĂN TÀI, Chủ tịch UBND tỉnh phát biểu. Bà LÊ THỊ QUỲNH VÂN, Bí thư Tỉnh ủy dự.")
+    assert posts(g) == {"Nguyễn Văn Tài": {key("Chủ tịch Ủy ban nhân dân tỉnh")},
+                        "Lê Thị Quỳnh Vân": {key("Bí thư Tỉnh ủy")}}
+
+
+def test_an_organisation_named_after_a_person_is_no_person():
+    g = gold("BAN BÍ THƯ TRUNG ƯƠNG ĐOÀN TNCS HỒ CHÍ MINH ban hành quy định.")
+    assert names(g) == set()
+
+
+def test_the_signer_of_a_legal_text():
+    assert credits("TM. BAN THƯỜNG VỤ\nBÍ THƯ (đã ký) Lê Văn Hùng BAN CHẤP HÀNH") == {"Lê Văn Hùng": "signer"}

@@ -24,6 +24,7 @@ from kg.vocab import keyset
 _LABEL = re.compile(
     r"(?<!\w)(?:(?P<both>(?:Tin|Bài|Video|Clip)(?:,| và| -)? ảnh)|(?P<photo>Ảnh|ẢNH|Nguồn ảnh)|"
     r"(?P<author>Tin|Bài|Thực hiện|Tác giả|Nhóm phóng viên)|(?P<signer>Người ký))\s*:\s*"
+    r"|(?P<signed>\((?:đã ký|Đã ký)\))\s*"
     r"|(?<!\w)(?P<agency_photo>Ảnh)\s+[A-ZĐ][A-ZĐ.+]{1,10}\s*/\s*")
 _AGENCY = re.compile(r"/\s*(?:[A-ZĐ][A-ZĐ+.]{1,10}|Vietnam\+|VnExpress|Dân trí)(?![a-zà-ỹđ])")
 _PIECES = re.compile(r"\s*[-–—,&]\s*|\s+và\s+")
@@ -57,7 +58,7 @@ def find_credits(text: str) -> tuple[Credit, ...]:
 def _labelled(text: str):
     for label in _LABEL.finditer(text):
         role = "photo" if label.group("photo") or label.group("agency_photo") else \
-            "author" if label.group("author") or label.group("both") else "signer"
+            "author" if label.group("author") or label.group("both") else "signer"  # or (đã ký)
         end = _run_end(text, label.end())
         yield from _names(text, label.end(), end, role, labelled=True)
 
@@ -128,6 +129,10 @@ def _credit(text: str, start: int, end: int, role: str, labelled: bool) -> Credi
         start, piece = start + lead.end(), piece[lead.end():]
     piece = piece.rstrip(" .")
     words = piece.split(" ")
+    if labelled and len(words) > 2 and not words[0].isupper():  # `(đã ký) Lê Văn A BAN CHẤP HÀNH …`
+        title = [w for w in words if not (w[:1].isupper() and not w[1:].isupper())]
+        words = words[:words.index(title[0])] if title else words
+        piece = " ".join(words)
     if not 2 <= len(words) <= 5 or not all(_WORD_SHAPE.fullmatch(w) for w in words):
         return None
     capitals = all(w.isupper() for w in words)

@@ -36,7 +36,8 @@ def _surname_word() -> re.Pattern:
     """A family name as a capitalised word: a sentence without one holds no name (`_name_in_run`).
     Case-sensitive literals let the regex engine skip ahead; `(?i)` would make it crawl."""
     names = sorted(keyset("surnames.txt"), key=len, reverse=True)
-    surnames = "|".join(re.escape(n[:1].upper() + n[1:]) for n in names)
+    surnames = "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + "|" + "|".join(
+        re.escape(n.upper()) for n in names)
     return re.compile(r"(?:" + surnames + r")(?![^\W\d_])|[A-ZĐ]['’][^\W\d_]")  # or `H'Hen`
 
 
@@ -109,7 +110,7 @@ def _find_names(text: str, sentence: Sentence):
     run: list[tuple[int, int]] = []
     for start, end in words + [(sentence.end + 2, sentence.end + 2)]:
         word = text[start:end]
-        glued = run and text[run[-1][1]:start] == " "
+        glued = run and text[run[-1][1]:start] == " " and not _case_change(text[run[-1][0]:run[-1][1]], word)
         if _is_name_word(word) and (glued or not run):
             run.append((start, end))
             continue
@@ -120,8 +121,19 @@ def _find_names(text: str, sentence: Sentence):
 
 
 def _is_name_word(word: str) -> bool:
-    return is_title_word(word) or ("'" in word or "’" in word) and all(
+    """`Minh`, `H'Hen`, or a word in capitals (`NGUYỄN VĂN AN`; one run never mixes the two)."""
+    return is_title_word(word) or _capitals(word) or ("'" in word or "’" in word) and all(
         is_title_word(part) for part in re.split("['’]", word))
+
+
+def _capitals(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _case_change(previous: str, word: str) -> bool:
+    """`UBND Nguyễn` or `Minh PHÚ`: capitals and title case do not form one name."""
+    return _capitals(previous) and len(word) > 1 and is_title_word(word) or \
+        _capitals(word) and len(previous) > 1 and is_title_word(previous)
 
 
 def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
@@ -238,7 +250,9 @@ def _merge(found: dict, article: Article, sentence: Sentence, name: _Name, text:
     mention = found.get(key(name.text))
     if mention is None:
         span = evidence(article, sentence, name.start, name.end, EXTRACTOR)
-        mention = found[key(name.text)] = PersonMention(article.text[name.start:name.end], [], span)
+        written = article.text[name.start:name.end]
+        written = written.title() if written.isupper() else written  # `NGUYỄN VĂN AN` → `Nguyễn Văn An`
+        mention = found[key(name.text)] = PersonMention(written, [], span)
     for start, end in name.posts:
         post = _clean_post(text[start:end])
         if post:

@@ -20,12 +20,13 @@ from functools import lru_cache
 from kg.gazetteer import is_place_name
 from kg.text import key
 from kg.vocab import keyset
+from loaders.extract.spans import word_finditer
 
-_LABEL = re.compile(
-    r"(?<!\w)(?:(?P<both>(?:Tin|Bài|Video|Clip)(?:,| và| -)? ảnh)|(?P<photo>Ảnh|ẢNH|Nguồn ảnh)|"
+_LABEL = re.compile(  # each must start a word: see `word_finditer`
+    r"(?:(?P<both>(?:Tin|Bài|Video|Clip)(?:,| và| -)? ảnh)|(?P<photo>Ảnh|ẢNH|Nguồn ảnh)|"
     r"(?P<author>Tin|Bài|Thực hiện|Tác giả|Nhóm phóng viên)|(?P<signer>Người ký))\s*:\s*"
     r"|(?P<signed>\((?:đã ký|Đã ký)\))\s*"
-    r"|(?<!\w)(?P<agency_photo>Ảnh)\s+[A-ZĐ][A-ZĐ.+]{1,10}\s*/\s*")
+    r"|(?P<agency_photo>Ảnh)\s+[A-ZĐ][A-ZĐ.+]{1,10}\s*/\s*")
 _AGENCY = re.compile(r"/\s*(?:[A-ZĐ][A-ZĐ+.]{1,10}|Vietnam\+|VnExpress|Dân trí)(?![a-zà-ỹđ])")
 _PIECES = re.compile(r"\s*[-–—,&]\s*|\s+và\s+")
 _REPORTER = re.compile(r"^(?:PV|CTV|BTV|Phóng viên|Nhóm PV)\s+")
@@ -56,7 +57,7 @@ def find_credits(text: str) -> tuple[Credit, ...]:
 
 
 def _labelled(text: str):
-    for label in _LABEL.finditer(text):
+    for label in word_finditer(_LABEL, text):
         role = "photo" if label.group("photo") or label.group("agency_photo") else \
             "author" if label.group("author") or label.group("both") else "signer"  # or (đã ký)
         end = _run_end(text, label.end())

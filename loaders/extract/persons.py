@@ -38,7 +38,11 @@ def _surname_word() -> re.Pattern:
     names = sorted(keyset("surnames.txt"), key=len, reverse=True)
     surnames = "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + "|" + "|".join(
         re.escape(n.upper()) for n in names)
-    return re.compile(r"(?:" + surnames + r")(?![^\W\d_])|[A-ZĐ]['’][^\W\d_]")  # or `H'Hen`
+    return re.compile(r"(?:" + surnames + r")(?![^\W\d_])")
+
+
+# `H'Hen Niê`: a name with no family name first (a separate scan: in one alternation it is slow)
+_APOSTROPHE_NAME = re.compile(r"[A-ZĐ]['’][^\W\d_]")
 
 
 # A word of a name; names of Central Highlands peoples carry an apostrophe (`H'Hen`, `K'Mák`).
@@ -58,7 +62,8 @@ def extract_persons(doc: "Prepared") -> list[PersonMention]:
     article, text = doc.article, doc.dashed
     found: dict[str, PersonMention] = {}
     for sentence in doc.dashed_sentences:
-        if not _surname_word().search(text, sentence.start, sentence.end):
+        if not _surname_word().search(text, sentence.start, sentence.end) \
+                and not _APOSTROPHE_NAME.search(text, sentence.start, sentence.end):
             continue  # a quick scan spares the word-by-word one
         names = _names_with_posts(text, sentence)
         for i, name in enumerate(names):
@@ -122,18 +127,17 @@ def _find_names(text: str, sentence: Sentence):
 
 def _is_name_word(word: str) -> bool:
     """`Minh`, `H'Hen`, or a word in capitals (`NGUYỄN VĂN AN`; one run never mixes the two)."""
-    return is_title_word(word) or _capitals(word) or ("'" in word or "’" in word) and all(
-        is_title_word(part) for part in re.split("['’]", word))
-
-
-def _capitals(word: str) -> bool:
-    return len(word) > 1 and word.isupper()
+    if not word[:1].isupper():
+        return False
+    rest = word[1:]
+    if not rest or rest.islower() or rest.isupper():
+        return True
+    return ("'" in word or "’" in word) and all(is_title_word(part) for part in re.split("['’]", word))
 
 
 def _case_change(previous: str, word: str) -> bool:
     """`UBND Nguyễn` or `Minh PHÚ`: capitals and title case do not form one name."""
-    return _capitals(previous) and len(word) > 1 and is_title_word(word) or \
-        _capitals(word) and len(previous) > 1 and is_title_word(previous)
+    return len(previous) > 1 and len(word) > 1 and previous[1:].isupper() != word[1:].isupper()
 
 
 def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:

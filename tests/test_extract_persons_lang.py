@@ -284,3 +284,8 @@ def test_an_organisation_named_after_a_person_is_no_person():
 
 def test_the_signer_of_a_legal_text():
     assert credits("TM. BAN THƯỜNG VỤ\nBÍ THƯ (đã ký) Lê Văn Hùng BAN CHẤP HÀNH") == {"Lê Văn Hùng": "signer"}
+
+
+def test_a_steering_committee_for_prevention_and_control_is_one_name():
+    g = gold("Ông Trần Văn Nam, Trưởng Ban Chỉ đạo phòng, chống dịch Covid-19 tỉnh phát biểu.")
+    assert posts(g) == {"Trần Văn Nam": {key("Trưởng Ban Chỉ đạo phòng, chống dịch Covid-19 tỉnh")}}

@@ -109,6 +109,8 @@ def _meeting_in(article: Article, text: str, sentence: Sentence, meetings, lead:
 def _name_end(text: str, start: int, limit: int) -> int:
     stop = _NAME_STOP.search(text, start, limit)
     end = stop.start() if stop else limit
+    while end > start and text[end - 1] == " ":
+        end -= 1
     if text[start:end].count(" ") > 16:
         end = start + len(" ".join(text[start:end].split(" ")[:17]))
     if text.startswith(" (mở rộng)", end):

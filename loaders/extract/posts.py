@@ -9,7 +9,8 @@ from functools import lru_cache
 
 from loaders.extract.spans import word_alternation
 
-_SEP = re.compile(r"\s*[,;:]\s*|\s+[-–—]\s*|\s*[-–—]\s+")
+# `Ban Chỉ đạo phòng, chống dịch`: one name, not a list
+_SEP = re.compile(r"\s*(?:(?<!phòng),(?! chống)|[;:])\s*|\s+[-–—]\s*|\s*[-–—]\s+")
 _STOP = re.compile(
     r"(?<!\w)(?:cùng|đồng chủ trì|chủ trì|chủ tọa|điều hành|phát biểu|khẳng định|cho biết|nhấn mạnh|"
     r"yêu cầu|đề nghị|kết luận|(?<![Bb]an )chỉ đạo|tham dự|tham gia|đương nhiệm|làm(?= )|dự(?! khuyết)|đến dự|đã|được|đang|sẽ|vừa|làm việc|trao|tặng|"

@@ -289,3 +289,9 @@ def test_the_signer_of_a_legal_text():
 def test_a_steering_committee_for_prevention_and_control_is_one_name():
     g = gold("Ông Trần Văn Nam, Trưởng Ban Chỉ đạo phòng, chống dịch Covid-19 tỉnh phát biểu.")
     assert posts(g) == {"Trần Văn Nam": {key("Trưởng Ban Chỉ đạo phòng, chống dịch Covid-19 tỉnh")}}
+
+
+def test_a_name_right_after_a_places_name():
+    g = gold("Sáng 3/4, tại huyện Cao Lãnh Lê Tám, Bí thư Huyện ủy dự họp. Đoàn đến xã Tân Phú Trần Thị Hoa, "
+             "Chủ tịch UBND xã báo cáo. Đường Lê Văn Tám và phố Trần Hưng Đạo được sửa.")
+    assert posts(g) == {"Lê Tám": {key("Bí thư Huyện ủy")}, "Trần Thị Hoa": {key("Chủ tịch Ủy ban nhân dân xã")}}

@@ -155,8 +155,11 @@ def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
         highlands = word == "Y" or "'" in word or "’" in word
         if (highlands or key(word) in surnames) and 2 <= len(run) - k <= (5 if highlands else 4):
             candidate = text[start:run[-1][1]]
-            if _is_place(candidate) or _bad_context(text, start, run[-1][1]):
+            if _is_place(candidate):
                 return None
+            if _bad_context(text, start, run[-1][1]):
+                place_end = k + 2  # `huyện Cao Lãnh Lê Tám`: a name may follow the place's name
+                continue
             return _Name(start, run[-1][1], candidate)
     return None
 

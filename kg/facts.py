@@ -55,6 +55,7 @@ class PersonMention:
     posts: list[str]
     evidence: Evidence
     post_evidence: dict[str, Evidence] = field(default_factory=dict)
+    credit: str | None = None  # author | photo | signer: the article credits this person
 
 
 @dataclass

@@ -16,6 +16,9 @@ from kg.text import ascii_key, fold_tones, key, slug
 
 # The short name "Hồ Chí Minh" is also a person's name; the city is written "TP Hồ Chí Minh".
 _DISPLAY = {"Hồ Chí Minh": "TP Hồ Chí Minh"}
+# Provinces renamed before the package's legacy snapshot (Thừa Thiên Huế became the city of
+# Huế on 2025-01-01): news before that names the province.
+_RENAMED = {"Thừa Thiên Huế": "Huế"}
 # Written forms the package's keywords do not carry.
 _ALIASES = {
     "Hồ Chí Minh": ["TP Hồ Chí Minh", "TP. Hồ Chí Minh", "TP.Hồ Chí Minh", "Thành phố Hồ Chí Minh",
@@ -23,7 +26,8 @@ _ALIASES = {
                     "Tp. Hồ Chí Minh", "Tp Hồ Chí Minh"],
     "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bà Rịa Vũng Tàu", "BR-VT",
                           "BRVT"],
-    "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Thừa Thiên – Huế"],
+    "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Thừa Thiên – Huế", "Thừa Thiên-Huế", "Thừa Thiên–Huế",
+                       "TT-Huế", "TT - Huế", "TT Huế", "TT.Huế", "TTHuế"],
 }
 
 
@@ -64,6 +68,9 @@ def provinces() -> tuple[Province, ...]:
         if unit_key not in out:
             name = _display(unit["provinceShort"])
             out[unit_key] = Province(name, unit["provinceCode"], name, legacy=False)
+    for old_name, new_name in _RENAMED.items():
+        new_unit = next(p for p in out.values() if p.name == new_name)
+        out[old_name] = Province(old_name, new_unit.code, new_unit.current, legacy=True)
     return tuple(out.values())
 
 

@@ -69,8 +69,8 @@ def _persons(facts: Facts, extraction: Extraction, province, article_id: str) ->
                                  person.evidence, person.name)
         ids[person.name] = node_id
         facts.add_edge(article_id, "MENTIONS", node_id, person.evidence)
-        if author and person.name == author:
-            facts.add_edge(article_id, "AUTHORED_BY", node_id, person.evidence)
+        if person.credit or (author and person.name == author):
+            facts.add_edge(article_id, "AUTHORED_BY", node_id, person.evidence, role=person.credit or "author")
         for post in person.posts:
             evidence = person.post_evidence.get(post, person.evidence)
             post_id = _post(facts, post, province, evidence)

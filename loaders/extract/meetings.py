@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import bisect
 import re
+from datetime import date, timedelta
 
 from kg.facts import Article, MeetingMention, PersonMention
 from kg.text import fold_tones, key
-from loaders.extract.dates import DAY_MONTH, LONG_FORM, iso
+from loaders.extract.dates import LONG_FORM, iso
 from loaders.extract.spans import Sentence, evidence
 
 if TYPE_CHECKING:
@@ -29,29 +31,45 @@ MEETING_HEAD = re.compile(
 _NAME_STOP = re.compile(
     r"(?i)(?<!\w)(?:đã|được|với|tại|do|vào|nhằm|để|chủ trì|chủ tọa|diễn ra|khai mạc|bế mạc|kết thúc|"
     r"có|của|sáng|chiều|tối|ngày|hôm|từ|cho|là|về|và|nghe|thảo luận|thông qua|xem xét|đánh giá|"
-    r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt)(?!\w)|[,.;:!?\n“\"”]")
+    r"tổ chức|họp|tiếp tục|phát biểu|dự|tham dự|triển khai|quán triệt|sẽ|cũng|này|chính thức|bắt đầu)(?!\w)|[,.;:!?\n“\"”(]")
 _TERM = re.compile(r",\s*(?:nhiệm kỳ|khóa)\s+[\w\s\-–]+?(?=[,.;:\n]|\s(?:đã|được|với|tại|diễn ra|khai mạc)|$)")
 CHAIR = re.compile(r"(?<!\w)(?:[Cc]ùng |[Đđ]ồng )?(?:[Cc]hủ trì|[Cc]hủ tọa|điều hành)(?!\w)")
-CHAIR_AFTER = re.compile(r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành) của|do)(?!\w)")
+CHAIR_AFTER = re.compile(
+    r"(?<!\w)(?:dưới sự (?:chủ trì|chủ tọa|điều hành)(?:,? (?:và |cùng )?(?:chủ trì|chủ tọa|điều hành))? của|do)(?!\w)")
+# `A giao Sở Nội vụ chủ trì, phối hợp …`: a task handed to a body, nobody chairs anything
+_TASKED = re.compile(r"(?<!\w)(?:giao(?: cho)?|đề nghị|yêu cầu|phân công|(?<![Bb]an )chỉ đạo)\s+[^,.;]{0,50}$")
+_TASK_AFTER = re.compile(r",?\s*(?:phối hợp|tham mưu|thực hiện|triển khai|xây dựng)(?!\w)")
 SPEAK = re.compile(
     r"(?i)(?<!\w)(?:phát biểu|kết luận|(?<!ban )chỉ đạo|báo cáo|khẳng định|yêu cầu|nhấn mạnh|đánh giá cao|"
     r"trình bày|tham luận|khai mạc|bế mạc)(?!\w)")
 ATTEND = re.compile(
     r"(?i)(?<!\w)(?:tham dự|cùng dự|đến dự|dự|có sự hiện diện của|sự tham dự của|làm việc với|"
     r"làm trưởng đoàn|tham gia)(?!\w)")
-_MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:ngày|hôm)?\s*$")
+_MOMENT = re.compile(r"(?i)(?:sáng|chiều|tối|trưa)?\s*(?:nay|hôm nay)?[\s,(]*(?:(?:trong )?(?:hai |ba |các )?ngày|hôm)?\s*$")
+# `26 - 27/3` (a two-day event: its first day), `17 – 9`, `10-11`
+_DAY_MONTH = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})(?:\s?[-–]\s?\d{1,2}(?=\s?/))?\s?[/.\-–]\s?(\d{1,2})(?:\s?[/.\-–]\s?(\d{4}))?(?![\d/])")
+# a date that belongs to the document just named, not to the meeting
+_DOCUMENT_BEFORE = re.compile(r"(?:\d[\w.]*[-/][A-ZĐ][\w./-]*|số \d+|ban hành|ký)[^,;.]{0,25}ngày\s*$")
+_RELATIVE = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|ngày)?\s*hôm (qua|nay)(?!\w)|(?<!\w)(?:sáng|chiều|tối|trưa) (nay)(?!\w)")
 
 
 def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[MeetingMention]:
     article, text = doc.article, doc.folded
-    names = {key(p.name): p.name for p in persons}
+    names: dict[str, list[str]] = {}
+    for name in {key(p.name): p.name for p in persons}.values():
+        names.setdefault(fold_tones(name), []).append(name)
+    occurrences = doc.name_occurrences(names)
     meetings: list[MeetingMention] = []
+    lead = None  # the date a news lede opens with (`Ngày 19-12, UBND tỉnh họp …`) holds for what follows
     for sentence in doc.sentences:
-        mention = _meeting_in(article, text, sentence, meetings)
+        lead = _date_in(text, sentence, article, lead=True) or lead
+        mention = _meeting_in(article, text, sentence, meetings, lead)
         target = mention or (meetings[0] if meetings else None)
-        roles = _roles(text, sentence, names)
+        roles = _roles(text, sentence, _name_spans(occurrences, sentence, names))
         if target is None and roles[0]:
             target = _generic(article, sentence, meetings)
+            target.date = _date_in(text, sentence, article) or lead
         if target is not None:
             _assign(target, roles)
     for meeting in meetings:
@@ -59,24 +77,30 @@ def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[Meet
     return meetings
 
 
-def _meeting_in(article: Article, text: str, sentence: Sentence, meetings) -> MeetingMention | None:
+def _meeting_in(article: Article, text: str, sentence: Sentence, meetings, lead: str | None) -> MeetingMention | None:
     match = MEETING_HEAD.search(text, sentence.start, sentence.end)
     if not match:
         return None
     end = _name_end(text, match.end(), sentence.end)
     name = text[match.start():end].strip(" ,;.-–")
+    own = _date_in(text, sentence, article)
     if meetings and key(name) == key(match.group(0)):
-        # a bare "cuộc họp" / "Hội nghị" refers back to the meeting reported
-        meetings[-1].date = meetings[-1].date or _date_in(text, sentence, article.year)
-        return meetings[-1]
+        # a bare "cuộc họp" / "phiên họp" refers back to the last meeting of that kind reported
+        # (or the last one), unless the sentence dates it to another day: another meeting
+        same = [m for m in meetings if key(m.name).startswith(key(name) + " ")]
+        meeting = same[-1] if same else meetings[-1]
+        if not (own and meeting.date and own != meeting.date):
+            meeting.date = meeting.date or own or lead
+            return meeting
     for meeting in meetings:
+        if own and meeting.date and own != meeting.date:
+            continue
         if key(meeting.name).startswith(key(name)) or key(name).startswith(key(meeting.name)):
             if len(name) > len(meeting.name) and meeting.name[0].islower():
                 meeting.name = name
-            meeting.date = meeting.date or _date_in(text, sentence, article.year)
+            meeting.date = meeting.date or own or lead
             return meeting
-    meeting = MeetingMention(article.text[match.start():end].strip(" ,;.-–"),
-                             _date_in(text, sentence, article.year),
+    meeting = MeetingMention(article.text[match.start():end].strip(" ,;.-–"), own or lead,
                              evidence(article, sentence, match.start(), end, EXTRACTOR))
     meetings.append(meeting)
     return meeting
@@ -85,6 +109,8 @@ def _meeting_in(article: Article, text: str, sentence: Sentence, meetings) -> Me
 def _name_end(text: str, start: int, limit: int) -> int:
     stop = _NAME_STOP.search(text, start, limit)
     end = stop.start() if stop else limit
+    while end > start and text[end - 1] == " ":
+        end -= 1
     if text[start:end].count(" ") > 16:
         end = start + len(" ".join(text[start:end].split(" ")[:17]))
     if text.startswith(" (mở rộng)", end):
@@ -100,23 +126,42 @@ def _generic(article: Article, sentence: Sentence, meetings) -> MeetingMention:
     return meeting
 
 
-def _date_in(text: str, sentence: Sentence, year: int | None) -> str | None:
-    """The first `ngày 01/10` / `Sáng 16/10` style date of the sentence."""
-    for pattern in (LONG_FORM, DAY_MONTH):
-        for match in pattern.finditer(text, sentence.start, sentence.end):
-            if pattern is DAY_MONTH and not _MOMENT.search(text[max(sentence.start, match.start() - 12):match.start()]).group(0).strip():
+def _date_in(text: str, sentence: Sentence, article: Article, lead: bool = False) -> str | None:
+    """The first `ngày 01/10` / `Sáng 16/10` / `Trong hai ngày 26 - 27/3` style date of the
+    sentence that is not a document's date (`Quyết định số 12/QĐ-UBND ngày 3/4`); `chiều hôm qua`
+    counts from a full publication date. `lead`: only a date opening the sentence."""
+    upper = min(sentence.end, sentence.start + 40) if lead else sentence.end
+    for pattern in (LONG_FORM, _DAY_MONTH):
+        for match in pattern.finditer(text, sentence.start, upper):
+            before = text[max(sentence.start, match.start() - 14):match.start()]
+            if pattern is _DAY_MONTH and not _MOMENT.search(before).group(0).strip():
+                continue
+            if _DOCUMENT_BEFORE.search(text, max(sentence.start, match.start() - 45), match.start()):
                 continue
             day, month, found_year = match.groups()
-            value = iso(int(day), int(month), int(found_year) if found_year else year)
+            value = iso(int(day), int(month), int(found_year) if found_year else article.year)
             if value:
                 return value
-    return None
+    return _relative(text, sentence, upper, article.published)
 
 
-def _roles(text: str, sentence: Sentence, names: dict[str, str]):
-    spans = _name_spans(text, sentence, names)
+def _relative(text: str, sentence: Sentence, upper: int, published: str | None) -> str | None:
+    match = _RELATIVE.search(text, sentence.start, upper)
+    if not match or not published or len(published) != 10:
+        return None
+    try:
+        day = date.fromisoformat(published)
+    except ValueError:
+        return None
+    return (day - timedelta(days=1 if match.group(1) == "qua" else 0)).isoformat()
+
+
+def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
+        if _TASKED.search(text, max(sentence.start, verb.start() - 60), verb.start()) \
+                or _TASK_AFTER.match(text, verb.end(), sentence.end):
+            continue
         after = CHAIR_AFTER.search(text, max(sentence.start, verb.start() - 20), min(sentence.end, verb.end() + 5))
         after = after if after and after.start() <= verb.start() else None
         # "Cùng chủ trì có ông A", "Chủ trì hội nghị là ông A": the chairs follow the verb
@@ -133,11 +178,13 @@ def _roles(text: str, sentence: Sentence, names: dict[str, str]):
     return chairs, speakers, attendees
 
 
-def _name_spans(text: str, sentence: Sentence, names: dict[str, str]) -> list[tuple[int, str]]:
+def _name_spans(occurrences, sentence: Sentence, names: dict[str, list[str]]) -> list[tuple[int, str]]:
+    """(start, name as written) of the persons' names in the sentence."""
+    first = bisect.bisect_left(occurrences, (sentence.start,))
     found = []
-    for folded, name in names.items():
-        for match in re.finditer(re.escape(fold_tones(name)), text[sentence.start:sentence.end]):
-            found.append((sentence.start + match.start(), name))
+    for start, end, folded in occurrences[first:bisect.bisect_left(occurrences, (sentence.end,))]:
+        if end <= sentence.end:
+            found.extend((start, name) for name in names[folded])
     return sorted(found)
 
 

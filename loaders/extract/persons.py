@@ -23,7 +23,7 @@ from kg.gazetteer import is_place_name
 from kg.text import fold_tones, key
 from kg.vocab import expand, keyset
 from loaders.extract.posts import honorific_tail, post_span, posts_after, posts_before
-from loaders.extract.spans import WORD, Sentence, evidence, is_title_word
+from loaders.extract.spans import Sentence, evidence, is_title_word
 
 if TYPE_CHECKING:
     from loaders.extract.prepared import Prepared
@@ -36,7 +36,17 @@ def _surname_word() -> re.Pattern:
     """A family name as a capitalised word: a sentence without one holds no name (`_name_in_run`).
     Case-sensitive literals let the regex engine skip ahead; `(?i)` would make it crawl."""
     names = sorted(keyset("surnames.txt"), key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + r")(?![^\W\d_])")
+    surnames = "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + "|" + "|".join(
+        re.escape(n.upper()) for n in names)
+    return re.compile(r"(?:" + surnames + r")(?![^\W\d_])")
+
+
+# `H'Hen Niê`: a name with no family name first (a separate scan: in one alternation it is slow)
+_APOSTROPHE_NAME = re.compile(r"[A-ZĐ]['’][^\W\d_]")
+
+
+# A word of a name; names of Central Highlands peoples carry an apostrophe (`H'Hen`, `K'Mák`).
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 @dataclass
@@ -52,7 +62,8 @@ def extract_persons(doc: "Prepared") -> list[PersonMention]:
     article, text = doc.article, doc.dashed
     found: dict[str, PersonMention] = {}
     for sentence in doc.dashed_sentences:
-        if not _surname_word().search(text, sentence.start, sentence.end):
+        if not _surname_word().search(text, sentence.start, sentence.end) \
+                and not _APOSTROPHE_NAME.search(text, sentence.start, sentence.end):
             continue  # a quick scan spares the word-by-word one
         names = _names_with_posts(text, sentence)
         for i, name in enumerate(names):
@@ -61,11 +72,25 @@ def extract_persons(doc: "Prepared") -> list[PersonMention]:
                 continue  # "Lê Văn A (Lê B)": an alias, not another person
             if name.cue or name.posts:
                 _merge(found, article, sentence, name, text)
+    _add_credits(doc, found)
     author = article.author and key(article.author)
     if author and author not in found and _looks_like_name(article.author):
         span = evidence(article, Sentence(0, 0, ""), 0, 0, "reader.byline")
-        found[author] = PersonMention(article.author, [], span)
+        found[author] = PersonMention(article.author, [], span, credit="author")
     return list(found.values())
+
+
+def _add_credits(doc: "Prepared", found: dict[str, PersonMention]) -> None:
+    """By-lines, photo credits and signers are persons the article credits (no posts)."""
+    for credit in doc.credits:
+        written = doc.article.text[credit.start:credit.end]
+        name = " ".join(w.title() for w in written.split()) if written.isupper() else written
+        mention = found.get(key(name))
+        if mention is None:
+            line = Sentence(credit.start, credit.end, written)
+            span = evidence(doc.article, line, credit.start, credit.end, "persons.credit")
+            mention = found[key(name)] = PersonMention(name, [], span)
+        mention.credit = mention.credit or credit.role
 
 
 def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
@@ -86,18 +111,33 @@ def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
 
 
 def _find_names(text: str, sentence: Sentence):
-    words = [(m.start(), m.end()) for m in WORD.finditer(text, sentence.start, sentence.end)]
+    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)]
     run: list[tuple[int, int]] = []
     for start, end in words + [(sentence.end + 2, sentence.end + 2)]:
         word = text[start:end]
-        glued = run and text[run[-1][1]:start] == " "
-        if is_title_word(word) and (glued or not run):
+        glued = run and text[run[-1][1]:start] == " " and not _case_change(text[run[-1][0]:run[-1][1]], word)
+        if _is_name_word(word) and (glued or not run):
             run.append((start, end))
             continue
         name = _name_in_run(text, run) if len(run) >= 2 else None  # a name has 2+ words
         if name:
             yield name
-        run = [(start, end)] if is_title_word(word) else []
+        run = [(start, end)] if _is_name_word(word) else []
+
+
+def _is_name_word(word: str) -> bool:
+    """`Minh`, `H'Hen`, or a word in capitals (`NGUYỄN VĂN AN`; one run never mixes the two)."""
+    if not word[:1].isupper():
+        return False
+    rest = word[1:]
+    if not rest or rest.islower() or rest.isupper():
+        return True
+    return ("'" in word or "’" in word) and all(is_title_word(part) for part in re.split("['’]", word))
+
+
+def _case_change(previous: str, word: str) -> bool:
+    """`UBND Nguyễn` or `Minh PHÚ`: capitals and title case do not form one name."""
+    return len(previous) > 1 and len(word) > 1 and previous[1:].isupper() != word[1:].isupper()
 
 
 def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
@@ -109,10 +149,17 @@ def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
     for k, (start, _) in enumerate(run):
         if k < place_end:
             continue
-        if key(text[start:run[k][1]]) in surnames and 2 <= len(run) - k <= 4:
+        # Central Highlands names open with `Y`, `H'…`, `K'…` as others with a family name
+        # (`Y Bih Mlô`, `H'Hen Niê`) and may run to five words (`Y Giang Gry Niê Knơng`)
+        word = text[start:run[k][1]]
+        highlands = word == "Y" or "'" in word or "’" in word
+        if (highlands or key(word) in surnames) and 2 <= len(run) - k <= (5 if highlands else 4):
             candidate = text[start:run[-1][1]]
-            if _is_place(candidate) or _bad_context(text, start, run[-1][1]):
+            if _is_place(candidate):
                 return None
+            if _bad_context(text, start, run[-1][1]):
+                place_end = k + 2  # `huyện Cao Lãnh Lê Tám`: a name may follow the place's name
+                continue
             return _Name(start, run[-1][1], candidate)
     return None
 
@@ -170,27 +217,49 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
             continue
         window_start = max(sentence.start, name.start - 200)
         verbs = list(_ASSIGNED.finditer(text, window_start, name.start))
-        if verbs:
-            span = post_span(text, verbs[-1].end(), name.start, anywhere=False)
+        if verbs:  # `miễn nhiệm chức danh X đối với A; Y đối với B`: Y is B's
+            clause = max(verbs[-1].end(), text.rfind(";", verbs[-1].end(), name.start) + 1)
+            span = post_span(text, clause, name.start, anywhere=True)
             if span:
                 name.posts.append(span)
                 name.cue = True
-    for match in re.finditer(r"(?:các|những) ([^:;.]{3,80}?):", text[sentence.start:sentence.end]):
+    for match in re.finditer(r"(?<!\w)(?:[Cc]ác|[Nn]hững) ([^:;.]{3,80}?)(?: gồm(?: có)?| là)?:", text[sentence.start:sentence.end]):
         head_start = sentence.start + match.start(1)
         span = post_span(text, head_start, sentence.start + match.end(1), anywhere=False)
         if not span:
             continue
-        for name in names:
-            if name.start > span[1] and ";" not in text[span[1]:name.start]:
+        for name in names:  # `các Ủy viên Trung ương Đảng: A, Bí thư …; B, Chủ tịch …`
+            if name.start > span[1]:
                 name.posts.insert(0, span)
                 name.cue = True
+    _plural_glued(text, names)
+
+
+_PLURAL = re.compile(r"(?:^|(?<=[\s,:]))(?:[Cc]ác|[Nn]hững|[Hh]ai|[Bb]a)\s+$")
+
+
+def _plural_glued(text: str, names: list[_Name]) -> None:
+    """`Các Phó Chủ tịch HĐND tỉnh A và B`: a plural title glued to the first name is the
+    title of each name listed after it."""
+    for i, name in enumerate(names):
+        if not name.posts or not _PLURAL.search(text, max(0, name.posts[0][0] - 8), name.posts[0][0]):
+            continue
+        pos = name.end
+        for other in names[i + 1:]:
+            if not _LIST_GAP.fullmatch(text, pos, other.start) or other.posts:
+                break
+            other.posts.append(name.posts[0])
+            other.cue = True
+            pos = other.end
 
 
 def _merge(found: dict, article: Article, sentence: Sentence, name: _Name, text: str) -> None:
     mention = found.get(key(name.text))
     if mention is None:
         span = evidence(article, sentence, name.start, name.end, EXTRACTOR)
-        mention = found[key(name.text)] = PersonMention(article.text[name.start:name.end], [], span)
+        written = article.text[name.start:name.end]
+        written = written.title() if written.isupper() else written  # `NGUYỄN VĂN AN` → `Nguyễn Văn An`
+        mention = found[key(name.text)] = PersonMention(written, [], span)
     for start, end in name.posts:
         post = _clean_post(text[start:end])
         if post:

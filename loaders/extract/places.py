@@ -21,25 +21,33 @@ _PROVINCIAL_WORDS = re.compile(r"(?i)(?<!\w)(?:tỉnh|thành phố|tỉnh ủy|t
 
 def extract_provinces(doc: "Prepared", persons: list[PersonMention]) -> list[NamedMention]:
     article, text = doc.article, doc.folded
-    names = [fold_tones(p.name) for p in persons]
+    # a by-line's name hides a province only where it is written as a credit (`PV Thái Bình/VOV`)
+    named = [fold_tones(p.name) for p in persons if p.evidence.extractor != "persons.credit"]
+    names = sorted([*doc.name_occurrences(named), *((c.start, c.end, c.name) for c in doc.credits)])
+    longest = max((e - s for s, e, _ in names), default=0)
     found: dict[str, NamedMention] = {}
     for sentence in doc.sentences:
         for start, end, province in find_mentions(sentence.text):
-            if province and not _inside_name(sentence.text, start, end, names):
+            if province and not _inside_name(names, longest, sentence, start, end):
                 span = evidence(article, sentence, sentence.start + start, sentence.start + end, "places.gazetteer")
                 found.setdefault(province.name, NamedMention(province.name, span))
     context = article.province_context and lookup(article.province_context)
-    if context and context.name not in found and _PROVINCIAL_WORDS.search(text):
+    # "tỉnh"/"Tỉnh ủy" alone means the outlet's province only when no province is named
+    if context and not found and _PROVINCIAL_WORDS.search(text):
         span = evidence(article, Sentence(0, 0, ""), 0, 0, "places.context")
         found[context.name] = NamedMention(context.name, span)
     return list(found.values())
 
 
-def _inside_name(text: str, start: int, end: int, names: list[str]) -> bool:
-    for name in names:
-        for match in re.finditer(re.escape(name), text):
-            if match.start() <= start and end <= match.end():
-                return True
+def _inside_name(names: list[tuple[int, int, str]], longest: int, sentence: Sentence,
+                 start: int, end: int) -> bool:
+    """Whether text[start:end] of the sentence lies inside a person's name (`Lê Hà Nam`);
+    only names starting at most `longest` characters before it can hold it."""
+    start, end = sentence.start + start, sentence.start + end
+    first = bisect.bisect_left(names, (max(sentence.start, end - longest),))
+    for s, e, _ in names[first:bisect.bisect_right(names, (start, float("inf")))]:
+        if s <= start and end <= e <= sentence.end:
+            return True
     return False
 
 

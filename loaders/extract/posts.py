@@ -9,15 +9,17 @@ from functools import lru_cache
 
 from loaders.extract.spans import word_alternation
 
-_SEP = re.compile(r"\s*[,;:]\s*|\s+[-–—]\s*|\s*[-–—]\s+")
+# `Ban Chỉ đạo phòng, chống dịch`: one name, not a list
+_SEP = re.compile(r"\s*(?:(?<!phòng),(?! chống)|[;:])\s*|\s+[-–—]\s*|\s*[-–—]\s+")
 _STOP = re.compile(
     r"(?<!\w)(?:cùng|đồng chủ trì|chủ trì|chủ tọa|điều hành|phát biểu|khẳng định|cho biết|nhấn mạnh|"
-    r"yêu cầu|đề nghị|kết luận|(?<![Bb]an )chỉ đạo|tham dự|tham gia|đương nhiệm|làm(?= )|dự|đến dự|đã|được|đang|sẽ|vừa|làm việc|trao|tặng|"
+    r"yêu cầu|đề nghị|kết luận|(?<![Bb]an )chỉ đạo|tham dự|tham gia|đương nhiệm|làm(?= )|dự(?! khuyết)|đến dự|đã|được|đang|sẽ|vừa|làm việc|trao|tặng|"
+    r"cho rằng|công bố|giao(?! thông)|phát động|trao đổi|bày tỏ|mong muốn|chỉ rõ|tuyên bố|đọc|kiểm tra|"
     r"thăm|tiếp|báo cáo|khai mạc|bế mạc|nêu|đánh giá|ghi nhận|thay mặt|tại|trong|với|về|vào|khi|"
     r"để|là|có|cũng|nhận|ký|gửi|tới|đến|trình bày|biểu dương|lưu ý|chúc mừng|quán triệt|[Kk]hóa|thay|đối với|"
-    r"nhiệm kỳ|giai đoạn|lần thứ|từ năm|năm \d|thông tin|giới thiệu|trả lời|chia sẻ|tái đắc cử|"
+    r"nhiệm kỳ|giai đoạn|lần thứ(?! [IVXL\d]+(?!\w))|từ năm|năm \d|thông tin|giới thiệu|trả lời|chia sẻ|tái đắc cử|"
     r"đắc cử|trúng cử|giữ chức|thôi|nghỉ|và(?= \d)|nhấn|mong|tin tưởng|hoan nghênh|cảm ơn|nói|và(?= [a-zà-ỹđ])|"
-    r"cùng các|các|những|của|người|đại diện)(?!\w)|\(")
+    r"cùng các|các|những|của(?! Đảng(?! bộ)(?!\w))|người|đại diện)(?!\w)|\(")
 _OFFICE_VERB = re.compile(r"(?<!\w)(?:giữ chức(?: vụ)?|chức danh|chức vụ|bầu làm|làm|đắc cử)\s+")
 _OFFICE_AFTER = re.compile(
     r"(?<!\w)(?:thôi giữ chức(?: vụ| danh)?|giữ chức(?: vụ| danh)?|giữ các chức vụ|chức danh|chức vụ|bầu làm|"
@@ -68,6 +70,9 @@ def post_span(text: str, start: int, end: int, anywhere: bool) -> tuple[int, int
 
 def posts_after(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
     posts = []
+    if text[lower:lower + 1] in ("-", "–") and text[lower + 1:lower + 2].isupper():
+        posts += _chain(text, lower + 1, upper)  # "Trần Văn A-Phó Bí thư Tỉnh ủy"
+        lower = posts[-1][1] if posts else lower
     paren = re.match(r"\s*\(([^()]{2,160})\)", text[lower:upper])
     if paren:  # "A (Chủ tịch UBND tỉnh)", "A (sinh năm 1959), Ủy viên …"
         inner = lower + paren.start(1)
@@ -115,7 +120,7 @@ def _posts_after_plain(text: str, lower: int, upper: int) -> list[tuple[int, int
         span = post_span(text, office.end(), upper, anywhere=False)
         return [span] if span else []
     for i, (start, end, sep) in enumerate(_segments(text, lower, upper)):
-        if i == 0 and text[start:end].strip():
+        if i == 0 and (text[start:end].strip() or sep == ";"):
             return []  # words glued to the name ("… Thành phát biểu") are no post chain
         if i == 0:
             continue
@@ -151,8 +156,8 @@ def posts_before(text: str, lower: int, upper: int, has_previous: bool) -> list[
             break
         if ")" in text[start:end]:
             break  # "A (Chủ tịch …), B": the parenthesised post is A's
-        span = post_span(text, start, end, anywhere=True)
-        if not span or span[1] < end - 1 and not _TERM_TAIL.fullmatch(text, span[1], end):
+        span = _glued_post(text, start, end)
+        if not span:
             break
         posts.insert(0, span)
         if span[0] > start:
@@ -161,6 +166,17 @@ def posts_before(text: str, lower: int, upper: int, has_previous: bool) -> list[
         if has_previous and not dashed:
             posts = posts[-1:]  # "A, Bí thư …, Chủ tịch … B": only the glued title is B's
     return posts
+
+
+def _glued_post(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The post in text[start:end] that runs to its end (to the name after it). The leftmost
+    head whose post does not stop short wins, so an earlier unnamed title does not hide the
+    one glued to the name (`Chủ tịch nước đến thăm Bí thư Tỉnh ủy A`)."""
+    for head in _post_head().finditer(text, start, end):
+        span = post_span(text, head.start(), end, anywhere=False)
+        if span and (span[1] >= end - 1 or _TERM_TAIL.fullmatch(text, span[1], end)):
+            return span
+    return None
 
 
 def _apposition(text: str, pieces) -> list[tuple[int, int]]:

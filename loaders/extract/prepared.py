@@ -17,7 +17,7 @@ from functools import cached_property
 
 from kg.facts import Article, Evidence
 from kg.text import clean_text, fold_tones
-from loaders.extract.spans import Sentence, sentences, unwrap
+from loaders.extract.spans import Sentence, name_occurrences, sentences, unwrap
 
 # Dashes inside names (Bà Rịa - Vũng Tàu) are not separators between person names.
 _DASHED_NAMES = re.compile(r"Rịa\s?[-–]\s?Vũng|Lao động\s?[-–]\s?Thương binh")
@@ -30,6 +30,8 @@ class Prepared:
         self.source = source
         text, self._positions = clean_text(source.text)
         self.article = source if text == source.text else replace(source, text=text)
+        self._names_asked: frozenset[str] | None = None
+        self._names_found: list[tuple[int, int, str]] = []
 
     @cached_property
     def folded(self) -> str:
@@ -59,6 +61,12 @@ class Prepared:
         return sentences(self.dashed)
 
     @cached_property
+    def credits(self):
+        """By-lines, photo credits and signers (`loaders.extract.credits`)."""
+        from loaders.extract.credits import find_credits
+        return find_credits(self.folded)
+
+    @cached_property
     def numbered(self):
         """Numbered document occurrences in the unwrapped text."""
         from loaders.extract.documents import numbered_occurrences
@@ -77,6 +85,14 @@ class Prepared:
         """(occurrences, relations) of documents identified by a title."""
         from loaders.extract.titles import titled
         return titled(self.unwrapped, self.numbered)
+
+    def name_occurrences(self, names) -> list[tuple[int, int, str]]:
+        """Sorted (start, end, name) of each tone-folded name in the folded text; found once
+        per set of names (meetings and provinces both ask for the persons' names)."""
+        wanted = frozenset(names)
+        if self._names_asked != wanted:
+            self._names_asked, self._names_found = wanted, name_occurrences(self.folded, wanted)
+        return self._names_found
 
     # -- back to the source text ----------------------------------------------------------
     def to_original(self, evidence: Evidence) -> Evidence:

@@ -17,6 +17,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
+from kg.rdf.persist import sync as sync_sparql_store
 from kg.resolver import resolve
 from kg.settle import new_dated_documents, of_base, settle_documents
 from kg.stores.base import Store
@@ -200,5 +201,6 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         summary.edges += result.edges
     summary.resettled += settle_documents(
         store, new_dated, lambda article: facts_for(article, known_documents(store, {})))
+    sync_sparql_store(store, [facts.article.id for facts in batch])
     batch.clear()
     pending.clear()

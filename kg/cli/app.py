@@ -6,13 +6,14 @@ import sys
 
 import typer
 
-from kg.cli import eval_cmd, export_cmd, ingest_cmd, neo4j_cmd, query_cmd, rdf_cmd
+from kg.cli import eval_cmd, export_cmd, ingest_cmd, neo4j_cmd, query_cmd, rdf_cmd, serve_cmd
 from kg.cli.common import Neo4jDatabaseOpt, Neo4jPasswordOpt, Neo4jUserOpt
 
 app = typer.Typer(name="kg", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Vietnamese government and Party news → a document-reference knowledge graph.")
 for module in (ingest_cmd, query_cmd, export_cmd, eval_cmd, neo4j_cmd, rdf_cmd):
     app.add_typer(module.app)
+app.add_typer(serve_cmd.app)
 
 
 @app.callback()

@@ -23,12 +23,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.rdf import render
-from kg.rdf.dataset import evidence_graphs, merged_blocks
-from kg.rdf.iri import check_base, node_term
-from kg.rdf.source import SQLiteReader, reader
-from kg.rdf.triples import article_graph_iri, evidence_blocks, node_blocks, source_blocks
 from kg.stores.base import Store
+
+# The RDF modules load on use: ingest imports this module for `sync`, which does nothing
+# (and needs none of them) unless a SPARQL store sits beside the SQLite file.
 
 SUFFIX = ".oxigraph"
 META = "kg-sync.json"
@@ -75,6 +73,7 @@ def current(path: Path, store: Store, base: str) -> bool:
 
 def open_for_query(store: Store | None, base_iri: str):
     """The persistent store of a SQLite store (built first when missing or stale), or None."""
+    from kg.rdf.iri import check_base
     path = store_path(store)
     if path is None:
         return None
@@ -109,10 +108,14 @@ def build(store: Store, path: Path, base: str) -> None:
 def load_dataset(db, store: Store, base_iri: str) -> None:
     """The same dataset into an existing (in-memory) pyoxigraph store."""
     import pyoxigraph as ox
+    from kg.rdf.iri import check_base
     db.bulk_load(input=_Stream(dataset_nquads(store, check_base(base_iri))), format=ox.RdfFormat.N_QUADS)
 
 
 def dataset_nquads(store: Store, base: str) -> Iterator[bytes]:
+    from kg.rdf import render
+    from kg.rdf.dataset import evidence_graphs, merged_blocks
+    from kg.rdf.source import reader
     with reader(store) as r:
         for text, _ in render.chunks(merged_blocks(r, base), render.ntriples):
             yield text.encode("utf-8")
@@ -153,6 +156,7 @@ def sync(store: Store, article_ids: Iterable[str]) -> None:
     if meta.get("layout") != LAYOUT or "base" not in meta:
         return
     import pyoxigraph as ox
+    from kg.rdf.source import SQLiteReader, reader
     try:
         db = ox.Store(str(path))
     except OSError:
@@ -164,8 +168,10 @@ def sync(store: Store, article_ids: Iterable[str]) -> None:
             _write_meta(path, meta["base"], store)
 
 
-def _apply(db, r: SQLiteReader, base: str, article_ids: set[str]) -> None:
+def _apply(db, r, base: str, article_ids: set[str]) -> None:
     import pyoxigraph as ox
+    from kg.rdf import render
+    from kg.rdf.triples import article_graph_iri, evidence_blocks
     article_ids |= _settled_with(r, article_ids)
     owners: set[str] = set()
     for article_id in sorted(article_ids):
@@ -184,7 +190,7 @@ def _apply(db, r: SQLiteReader, base: str, article_ids: set[str]) -> None:
         _replace_owner(db, r, base, owner)
 
 
-def _settled_with(r: SQLiteReader, article_ids: set[str]) -> set[str]:
+def _settled_with(r, article_ids: set[str]) -> set[str]:
     """Articles re-resolved because these brought a dated document (kg.settle): those citing
     a document of the same number and issuer without a date."""
     bases = {e.dst.rpartition("-")[0] for a in article_ids for e in r.article_edges(a)
@@ -202,8 +208,11 @@ def _node_ids(db, terms: set) -> set[str]:
     return ids
 
 
-def _replace_owner(db, r: SQLiteReader, base: str, node_id: str) -> None:
+def _replace_owner(db, r, base: str, node_id: str) -> None:
     import pyoxigraph as ox
+    from kg.rdf import render
+    from kg.rdf.iri import node_term
+    from kg.rdf.triples import node_blocks, source_blocks
     subject = node_term(base, node_id)
     _drop(db, ox.NamedNode(subject[1:-1]), subject[1:-1] + "#")
     node = r.store.get(node_id)

@@ -201,6 +201,6 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         summary.edges += result.edges
     summary.resettled += settle_documents(
         store, new_dated, lambda article: facts_for(article, known_documents(store, {})))
-    sync_sparql_store(store, [facts.article.id for facts in batch])
+    sync_sparql_store(store, batch)
     batch.clear()
     pending.clear()

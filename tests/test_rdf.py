@@ -231,15 +231,17 @@ def test_broken_graph_does_not_conform_and_names_focus_and_path(tmp_path):
     assert cli.exit_code == 1 and json.loads(cli.stdout)["conforms"] is False
 
 
-def test_worked_sparql_queries(example_store):
+def test_worked_sparql_queries(example_store, tmp_path):
     chaired = sparql(CHAIRED_IN_PROVINCE, example_store)
     assert _values(chaired, "chair") == ["Trần Minh Khoa", "Lê Thị Hồng Nhung", "Lê Thị Hồng Nhung", "Trần Minh Khoa"]
     posts = sparql(PERSON_POSTS, example_store)
     assert "Bí thư Tỉnh ủy Hậu Giang" in _values(posts, "post") and "Bí thư" in _values(posts, "role")
     lineage = sparql(LINEAGE_DOWN, example_store)
     assert _values(lineage, "number") == ["20-CT/TU", "45/KH-UBND", "1234/QĐ-UBND"]
-    evidence = sparql(CHAIR_EVIDENCE, example_store)
+    export(example_store, "trig", tmp_path / "out.trig", BASE)
+    evidence = sparql(CHAIR_EVIDENCE, None, tmp_path / "out.trig")
     assert len(_values(evidence, "quote")) == example_store.counts()["edges"]["CHAIRED_BY"]
+    assert sparql(CHAIR_EVIDENCE, example_store)["results"]["bindings"] == []  # the store: default graph only
 
 
 def _rows(bindings) -> list:

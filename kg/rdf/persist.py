@@ -1,12 +1,14 @@
 """The persistent SPARQL store: a pyoxigraph (RocksDB) store beside the SQLite store
-(`kg.db` → `kg.db.oxigraph/`), holding what the TriG export holds (the merged graph as the
-default graph, each article's evidence as a named graph), minus the dataset description.
+(`kg.db` → `kg.db.oxigraph/`) holding the default graph of every export: the merged graph
+(without the dataset description). The per-article evidence graphs stay in the TriG and
+JSON-LD exports: they are ten times the merged graph (≈18 quads per claim), and loading them
+made a 10k-article store take ten minutes and 1.6 GB; `kg sparql -d export.trig` queries them.
 
 `kg sparql` builds it once, when it is missing or out of date; ingest and forget then keep it
-current with `sync(store, article_ids)` after each committed batch: the evidence graphs of
-those articles are rewritten, and so are the default-graph triples of every node they
-touched (before or after). Everything about a node has the node's IRI, or `<node>#…`, as
-subject (kg.rdf.triples), so a node's triples are found from its IRI alone.
+current with `sync(store, article_ids)` after each committed batch: the default-graph triples
+of every node those articles touched (before, from the store's own `touches` table, or
+after) are rewritten. Everything about a node has the node's IRI, or `<node>#…`, as subject
+(kg.rdf.triples), so a node's triples are found from its IRI alone.
 
 A `kg-sync.json` file records the base IRI and a fingerprint of the SQLite articles it
 matches; a store that missed an update (a crash between the two commits, another kg) no
@@ -19,6 +21,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,8 +33,8 @@ from kg.stores.base import Store
 
 SUFFIX = ".oxigraph"
 META = "kg-sync.json"
-LAYOUT = 1  # bump when what the store holds changes shape: older stores are rebuilt
-_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+TOUCHES = "touches.sqlite"  # which nodes each article's claims touch: what a sync must redo
+LAYOUT = 2  # bump when what the store holds changes shape: older stores are rebuilt
 
 
 class PersistError(KgError):
@@ -78,13 +81,27 @@ def open_for_query(store: Store | None, base_iri: str):
     if path is None:
         return None
     base = check_base(base_iri)
-    if not (path.exists() and current(path, store, base)):
-        build(store, path, base)
     import pyoxigraph as ox
+    if not (path.exists() and current(path, store, base)):
+        if path.exists() and _held(path):
+            raise PersistError(f"the SPARQL store {path} is out of date and held by a running `kg serve --sparql`; "
+                               "stop the server, then query again (it is rebuilt)")
+        build(store, path, base)
     try:
         return ox.Store(str(path))
     except OSError:  # held by a running `kg serve --sparql`: read its (current) state
         return ox.Store.read_only(str(path))
+
+
+def _held(path: Path) -> bool:
+    """Whether another process has the store open for writing (RocksDB's lock)."""
+    import pyoxigraph as ox
+    try:
+        db = ox.Store(str(path))
+    except OSError:
+        return True
+    del db
+    return False
 
 
 def build(store: Store, path: Path, base: str) -> None:
@@ -97,6 +114,7 @@ def build(store: Store, path: Path, base: str) -> None:
         db.bulk_load(input=_Stream(dataset_nquads(store, base)), format=ox.RdfFormat.N_QUADS)
         db.flush()
         del db
+        _write_touches(fresh, store)
         _write_meta(fresh, base, store)
         shutil.rmtree(path, ignore_errors=True)
         os.replace(fresh, path)
@@ -113,15 +131,35 @@ def load_dataset(db, store: Store, base_iri: str) -> None:
 
 
 def dataset_nquads(store: Store, base: str) -> Iterator[bytes]:
+    """The merged graph as N-Triples (N-Quads in the default graph)."""
     from kg.rdf import render
-    from kg.rdf.dataset import evidence_graphs, merged_blocks
+    from kg.rdf.dataset import merged_blocks
     from kg.rdf.source import reader
     with reader(store) as r:
         for text, _ in render.chunks(merged_blocks(r, base), render.ntriples):
             yield text.encode("utf-8")
-    with reader(store) as r:
-        for graph, blocks in evidence_graphs(r, base):
-            yield "".join(render.nquads(b, f"<{graph}>") for b in blocks).encode("utf-8")
+
+
+def _touches(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path / TOUCHES)
+    db.execute("CREATE TABLE IF NOT EXISTS touches (article_id TEXT NOT NULL, node_id TEXT NOT NULL, "
+               "PRIMARY KEY (article_id, node_id)) WITHOUT ROWID")
+    return db
+
+
+def _write_touches(path: Path, store: Store) -> None:
+    from kg.rdf.source import reader
+    db = _touches(path)
+    try:
+        with reader(store) as r, db:
+            for article_id, edges in r.by_article():
+                db.executemany("INSERT OR IGNORE INTO touches VALUES (?, ?)", _pairs(article_id, edges))
+    finally:
+        db.close()
+
+
+def _pairs(article_id: str, edges) -> set[tuple[str, str]]:
+    return {(article_id, n) for e in edges for n in (e.src, e.dst)} | {(article_id, "article:" + article_id)}
 
 
 class _Stream(io.RawIOBase):
@@ -145,9 +183,9 @@ class _Stream(io.RawIOBase):
 
 
 # -- keeping it current -------------------------------------------------------------------------
-def sync(store: Store, article_ids: Iterable[str]) -> None:
-    """After a committed batch (ingest) or a retraction (forget): rewrite what those articles
-    touched. A missing store is left missing (`kg sparql` builds it); one that cannot be
+def sync(store: Store, articles: Iterable) -> None:
+    """After a committed batch (ingest: its `Facts` or `Rows`) or a retraction (forget: the
+    article ids): rewrite what those articles touched. A missing store is left missing (`kg sparql` builds it); one that cannot be
     opened (a server holds it) is left as is, and its fingerprint makes the next query rebuild."""
     path = store_path(store)
     if path is None or not path.exists():
@@ -163,31 +201,36 @@ def sync(store: Store, article_ids: Iterable[str]) -> None:
         return
     with reader(store) as r:
         if isinstance(r, SQLiteReader):
-            _apply(db, r, meta["base"], set(article_ids))
+            _apply(db, r, meta["base"], {_article_id(a) for a in articles}, path)
             db.flush()
             _write_meta(path, meta["base"], store)
 
 
-def _apply(db, r, base: str, article_ids: set[str]) -> None:
-    import pyoxigraph as ox
-    from kg.rdf import render
-    from kg.rdf.triples import article_graph_iri, evidence_blocks
+def _article_id(item) -> str:
+    if isinstance(item, str):
+        return item
+    return item.article_id if hasattr(item, "article_id") else item.article.id
+
+
+def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
     article_ids |= _settled_with(r, article_ids)
-    owners: set[str] = set()
-    for article_id in sorted(article_ids):
-        graph = ox.NamedNode(article_graph_iri(base, article_id))
-        owners |= _node_ids(db, {t for q in db.quads_for_pattern(None, None, None, graph)
-                                 for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)})
-        if db.contains_named_graph(graph):
-            db.remove_graph(graph)
-        edges = r.article_edges(article_id)
-        owners |= {"article:" + article_id} | {e.src for e in edges} | {e.dst for e in edges}
-        if edges:
-            blocks = evidence_blocks(base, graph.value, article_id, edges, r.article_text(article_id))
-            db.load("".join(render.nquads(b, f"<{graph.value}>") for b in blocks), format=ox.RdfFormat.N_QUADS)
-    owners |= {person for post in owners if post.startswith("post:") for person in r.holders(post)}
-    for owner in sorted(owners):
-        _replace_owner(db, r, base, owner)
+    touches = _touches(path)
+    try:
+        with touches:
+            owners: set[str] = set()
+            for article_id in sorted(article_ids):
+                owners.update(n for (n,) in touches.execute("SELECT node_id FROM touches WHERE article_id=?", (article_id,)))
+                touches.execute("DELETE FROM touches WHERE article_id=?", (article_id,))
+                edges = r.article_edges(article_id)
+                if edges or r.article_text(article_id) is not None:
+                    pairs = _pairs(article_id, edges)
+                    touches.executemany("INSERT OR IGNORE INTO touches VALUES (?, ?)", pairs)
+                    owners.update(n for _, n in pairs)
+            owners |= {person for post in owners if post.startswith("post:") for person in r.holders(post)}
+            for owner in sorted(owners):
+                _replace_owner(db, r, base, owner)
+    finally:
+        touches.close()
 
 
 def _settled_with(r, article_ids: set[str]) -> set[str]:
@@ -196,16 +239,6 @@ def _settled_with(r, article_ids: set[str]) -> set[str]:
     bases = {e.dst.rpartition("-")[0] for a in article_ids for e in r.article_edges(a)
              if e.dst.startswith("doc:") and e.dst[-5:-4] == "-" and e.dst[-4:].isdigit()}
     return {a for b in sorted(bases) for a in r.dateless_citers(b)}
-
-
-def _node_ids(db, terms: set) -> set[str]:
-    """kg node ids of the nodes among `terms` (each node carries its id as dcterms:identifier)."""
-    import pyoxigraph as ox
-    identifier, ids = ox.NamedNode(_IDENTIFIER), set()
-    for t in terms:
-        if "#" not in t.value:
-            ids.update(q.object.value for q in db.quads_for_pattern(t, identifier, None, ox.DefaultGraph()))
-    return ids
 
 
 def _replace_owner(db, r, base: str, node_id: str) -> None:

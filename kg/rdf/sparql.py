@@ -1,8 +1,8 @@
 """SPARQL over the graph in process, with pyoxigraph: the persistent store beside a SQLite
 store (kg.rdf.persist), or an export file loaded in memory.
 
-Queries read the default graph, which every export format holds the same: the merged graph
-(TriG and JSON-LD add each article's evidence in named graphs, reached with `GRAPH`).
+Queries read the default graph, which every export format holds the same: the merged graph.
+An export file's named graphs (TriG, JSON-LD: each article's evidence) are reached with `GRAPH`.
 Results as the W3C "SPARQL 1.1 Query Results JSON Format": SELECT → {"head": {"vars"},
 "results": {"bindings": [{var: {"type", "value", "datatype"?, "xml:lang"?}}]}}; ASK →
 {"head": {}, "boolean"}; CONSTRUCT/DESCRIBE → the same bindings shape over vars s, p, o.

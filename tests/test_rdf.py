@@ -165,6 +165,10 @@ def test_vocabulary_is_used_as_its_owners_define_it(composed_store, example_stor
     assert g.value(hau_giang, SCHEMA.name) == rdflib.Literal("Hậu Giang", lang="vi")
     article = rdflib.URIRef(node_iri(BASE, "article:ex-hau-giang-2024-01-12"))
     assert isinstance(g.value(article, SCHEMA.url), rdflib.URIRef)
+    from kg.graph import Node
+    from kg.rdf.triples import node_blocks
+    spaced = dict(node_blocks(BASE, Node("article:x", "Article", "x", {"url": "https://example.org/Hậu Giang/1"}))[0][1])
+    assert spaced[f"<{SCHEMA.url}>"] == "<https://example.org/H%E1%BA%ADu%20Giang/1>"  # encoded, not dropped
     views = g.value(rdflib.URIRef(node_iri(BASE, "article:hau-giang-2022-03-18")), SCHEMA.interactionStatistic)
     assert g.value(views, SCHEMA.userInteractionCount) == rdflib.Literal(212) and (views, RDF.type, SCHEMA.InteractionCounter) in g
     export(composed_store, "nt", tmp_path / "c.nt", BASE)

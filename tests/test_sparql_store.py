@@ -201,3 +201,20 @@ def test_endpoint_times_out_a_long_query_and_keeps_serving(served):
     assert time.monotonic() - started < 10
     with urllib.request.urlopen(url + "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})) as ok:
         assert ok.status == 200
+
+
+def test_a_stale_store_held_by_a_server_is_an_error_not_a_rebuild(tmp_path):
+    import pyoxigraph as ox
+    db = str(tmp_path / "kg.db")
+    assert runner.invoke(app, ["ingest", _write(tmp_path, "plan-2018"), "--store", db]).exit_code == 0
+    assert runner.invoke(app, ["sparql", "ASK { ?s ?p ?o }", "--store", db]).exit_code == 0
+    held = ox.Store(str(tmp_path / "kg.db.oxigraph"))  # what `kg serve --sparql` holds
+    try:
+        assert runner.invoke(app, ["ingest", _write(tmp_path, "report-2020"), "--store", db]).exit_code == 0
+        result = runner.invoke(app, ["sparql", "ASK { ?s ?p ?o }", "--store", db])
+        assert result.exit_code == 1 and "kg serve" in result.stderr and result.stderr.count("\n") == 1
+        assert len(held) > 0  # still there, whole
+    finally:
+        del held
+    again = runner.invoke(app, ["sparql", 'ASK { ?m schema:name ?n . FILTER(CONTAINS(?n, "sơ kết")) }', "--store", db, "--json"])
+    assert json.loads(again.stdout)["boolean"] is True  # rebuilt once the server let go

@@ -19,6 +19,8 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from urllib.parse import quote
+
 from kg.graph import Edge, Node
 from kg.rdf.concepts import doc_type_iri, role_iri
 from kg.rdf.iri import XSD, date_literal, iri, literal, node_iri, node_path, node_term, segment, typed_literal
@@ -38,6 +40,7 @@ _IMPLEMENTS = term("eli:ensures_implementation_of")
 # not the public: they have no legal force, so what they implement they `eli:applies`.
 _PARTY_DOC = re.compile(r"^doc:[^:]+:\d+-[a-z]+-(tw|tu|hu|qu|tx|du|bcsd)(-\d{4})?$")
 _IRI_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20<>\"{}|^`\\]+$")
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 def is_party_document(node_id: str) -> bool:
@@ -72,8 +75,9 @@ def _property(base: str, subject: str, pos: list, predicate: str, kind: str, val
     elif predicate == T.DOC_TYPE:
         concept = doc_type_iri(str(value))
         pos.extend([(T.DOC_TYPE, concept)] if concept else [])
-    elif predicate == _URL:
-        pos.extend([(_URL, iri(str(value)))] if _IRI_SAFE.match(str(value)) else [])
+    elif predicate == _URL:  # an IRI: characters an IRI cannot hold are percent-encoded
+        url = quote(str(value), safe=_URL_SAFE)
+        pos.extend([(_URL, iri(url))] if _IRI_SAFE.match(url) else [])
     elif predicate == _CURRENT:
         pos.append((_CURRENT, node_term(base, "province:" + slug(str(value).removeprefix("TP ")))))
     elif predicate == _VIEWS:

@@ -34,7 +34,7 @@ from kg.stores.base import Store
 SUFFIX = ".oxigraph"
 META = "kg-sync.json"
 TOUCHES = "touches.sqlite"  # which nodes each article's claims touch: what a sync must redo
-LAYOUT = 2  # bump when what the store holds changes shape: older stores are rebuilt
+LAYOUT = 3  # bump when what the store holds changes shape: older stores are rebuilt
 
 
 class PersistError(KgError):

@@ -214,8 +214,15 @@ def test_seed_and_dev_corpus_exports_conform(tmp_path):
     summary = ingest(db, [str(need(SEED)), str(need(DEV))])
     assert summary.failed == 0
     result = validate(db, None, BASE)
-    db.close()
     assert result["conforms"], result["violations"][:5]
+    from kg.rdf.importer import import_file  # and the whole corpus round-trips through import
+    export(db, "trig", tmp_path / "dev.trig", BASE)
+    db.close()
+    again = SQLiteStore(str(tmp_path / "again.db"))
+    import_file(again, tmp_path / "dev.trig")
+    export(again, "trig", tmp_path / "again.trig", BASE)
+    again.close()
+    assert (tmp_path / "again.trig").read_bytes() == (tmp_path / "dev.trig").read_bytes()
 
 
 def test_broken_graph_does_not_conform_and_names_focus_and_path(tmp_path):
@@ -557,3 +564,39 @@ def test_jsonld_reads_as_plain_json_with_a_real_context(example_store, tmp_path)
 
 def _articles(store) -> list[dict]:
     return [{"id": n.id.removeprefix("article:")} for n in store.iter_nodes("Article")]
+
+
+@pytest.mark.parametrize("fmt", ["trig", "jsonld"])
+def test_export_import_export_is_identical(example_store, composed_store, tmp_path, fmt):
+    from kg.rdf.importer import import_file
+    name = FORMATS[fmt][0]
+    for i, source in enumerate((example_store, composed_store)):
+        first = tmp_path / f"{i}-first-{name}"
+        export(source, fmt, first, BASE)
+        target = SQLiteStore(str(tmp_path / f"{i}-imported.db"))
+        result = import_file(target, first)
+        assert result["articles"] == source.counts()["articles"]
+        export(target, fmt, tmp_path / f"{i}-again-{name}", BASE)
+        target.close()
+        assert (tmp_path / f"{i}-again-{name}").read_bytes() == first.read_bytes()
+
+
+def test_import_applies_a_curated_correction(tmp_path):
+    db = str(tmp_path / "kg.db")
+    assert runner.invoke(app, ["ingest", str(SCHEMA_DIR.parent / "examples"), "--store", db]).exit_code == 0
+    out = tmp_path / "kg.trig"
+    assert runner.invoke(app, ["export", "-f", "trig", "-o", str(out), "--store", db]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count('eli:date_document "2016-08-15"^^xsd:date') == 1
+    out.write_text(text.replace('eli:date_document "2016-08-15"', 'eli:date_document "2016-08-16"'), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(out), "--store", db, "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["articles"] == 4
+    with SQLiteStore(db) as store:
+        assert store.get("doc:hau-giang:20-ct-tu-2016").props["date"] == "2016-08-16"
+    asked = runner.invoke(app, ["sparql", 'SELECT ?d WHERE { ?x eli:number "20-CT/TU" ; eli:date_document ?d }',
+                                "--store", db, "-f", "csv"])
+    assert "2016-08-16" in asked.stdout and "2016-08-15" not in asked.stdout
+    merged_only = tmp_path / "kg.ttl"
+    assert runner.invoke(app, ["export", "-f", "turtle", "-o", str(merged_only), "--store", db]).exit_code == 0
+    refused = runner.invoke(app, ["import", str(merged_only), "--store", db])
+    assert refused.exit_code == 1 and "evidence graphs" in refused.stderr and refused.stderr.count("\n") == 1

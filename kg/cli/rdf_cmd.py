@@ -80,6 +80,17 @@ def sparql_cmd(query: Annotated[str, typer.Argument(help="A SPARQL query, @file.
         out.print(table(rows(result), result.get("head", {}).get("vars")))
 
 
+@app.command("import")
+@user_errors
+def import_cmd(file: Annotated[Path, typer.Argument(help="A dataset kg exported (.trig .nq .jsonld), edited or not.")],
+               store: StoreOpt = None, allow_remote_context: RemoteContextOpt = False, as_json: JsonOpt = False) -> None:
+    """Store the articles of an exported dataset again (curated corrections): export → import → export is identical."""
+    from kg.rdf.importer import import_file
+    with open_store(store) as db:
+        result = import_file(db, file, allow_remote_context)
+    print_json(result) if as_json else out.print(f"imported {result['articles']} articles ({result['nodes']} nodes)")
+
+
 def _format_or_data(fmt: str, data: Path | None) -> tuple[str, Path | None]:
     """`-f` is --format, as in every other command; `-f x.trig` (what it meant before) still
     names an export file, with a note to use -d."""

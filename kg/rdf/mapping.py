@@ -29,6 +29,10 @@ MAPPING_TERMS = (
      "The org:Post a membership is of (ORG relates a Membership to an organisation and a role, not to a post)."),
     ("kg:attestedOn", "DatatypeProperty", "dcterms:date", "ngày ghi nhận", "attested on",
      "The publication date of an article attesting a membership (in that article's evidence graph)."),
+    ("kg:statedStart", "DatatypeProperty", None, "bắt đầu (theo bài)", "stated start",
+     "The start of a term as an article states it (in that article's evidence graph)."),
+    ("kg:statedEnd", "DatatypeProperty", None, "kết thúc (theo bài)", "stated end",
+     "The end of a term as an article states it (in that article's evidence graph)."),
     ("kg:datePublishedPartial", "DatatypeProperty", None, "ngày đăng (không đủ)", "partial publication date",
      "A publication date known only to the year, month or day-of-year (schema:datePublished takes full dates)."),
     ("kg:startDatePartial", "DatatypeProperty", None, "ngày diễn ra (không đủ)", "partial start date",
@@ -112,6 +116,7 @@ class T:
     STATEMENT, SUBJECT, PREDICATE, OBJECT = (term(f"rdf:{x}") for x in ("Statement", "subject", "predicate", "object"))
     MEMBERSHIP, MEMBER, MEMBER_DURING = term("org:Membership"), term("org:member"), term("org:memberDuring")
     POST, ATTESTED = term("kg:post"), term("kg:attestedOn")
+    STATED_START, STATED_END = term("kg:statedStart"), term("kg:statedEnd")
     INTERVAL, INSTANT = term("time:Interval"), term("time:Instant")
     BEGINNING, END = term("time:hasBeginning"), term("time:hasEnd")
     USAGE, QUALIFIED_USAGE, ENTITY, HAD_ROLE = (term(f"prov:{x}") for x in ("Usage", "qualifiedUsage", "entity", "hadRole"))

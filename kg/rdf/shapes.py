@@ -77,6 +77,8 @@ def _mapping_shapes() -> list[str]:
             _prop("org:organization", "sh:class org:Organization"), _prop("org:role", "sh:class org:Role"),
             _prop("prov:wasDerivedFrom", article, min_count=1, max_count=None),
             _prop("kg:attestedOn", "sh:or ( [ sh:datatype xsd:date ] " + PARTIAL[8:], max_count=None),
+            _prop("kg:statedStart", "sh:or ( [ sh:datatype xsd:date ] " + PARTIAL[8:], max_count=None),
+            _prop("kg:statedEnd", "sh:or ( [ sh:datatype xsd:date ] " + PARTIAL[8:], max_count=None),
             _prop("org:memberDuring", "sh:class time:Interval")]),
         _shape("Usage", "prov:Usage", [_prop("prov:entity", "sh:class eli:LegalResource", min_count=1),
                                        _prop("prov:hadRole", f"sh:in ( {actions} )", min_count=1)]),

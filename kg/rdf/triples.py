@@ -38,6 +38,7 @@ _URL, _VIEWS, _CURRENT = term("schema:url"), term("schema:interactionStatistic")
 _IMPLEMENTS = term("eli:ensures_implementation_of")
 # Party documents (`21-NQ/TW`, `20-CT/TU`, `05-KH/HU`, … `/ĐU`, `/BCSĐ`) bind Party members,
 # not the public: they have no legal force, so what they implement they `eli:applies`.
+MEMBERSHIP_STATEMENTS = ((T.ATTESTED, "attested"), (T.STATED_START, "start"), (T.STATED_END, "end"))
 _PARTY_DOC = re.compile(r"^doc:[^:]+:\d+-[a-z]+-(tw|tu|hu|qu|tx|du|bcsd)(-\d{4})?$")
 _IRI_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20<>\"{}|^`\\]+$")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
@@ -183,8 +184,11 @@ def evidence_blocks(base: str, graph: str, article_id: str, edges: Iterable[Edge
     for edge in edges:
         subject = node_term(base, edge.src)
         blocks.append((subject, [(edge_predicate(edge.type, edge.src), node_term(base, edge.dst))]))
-        if edge.type == "HOLDS" and edge.props.get("attested"):
-            blocks.append((membership_term(subject, edge), [(T.ATTESTED, date_literal(edge.props["attested"]))]))
+        if edge.type == "HOLDS":  # what this article says of the membership: when, and any term it states
+            said = [(p, date_literal(edge.props[k])) for p, k in MEMBERSHIP_STATEMENTS if edge.props.get(k)]
+            blocks.extend([(membership_term(subject, edge), said)] if said else [])
+        if edge.type == "ACTS_ON" and edge.props.get("action"):  # the action this article states
+            blocks.append((subject, [(T.QUALIFIED_USAGE, usage_term(subject, edge.dst, edge.props["action"]))]))
         blocks.extend(annotation_blocks(base, graph, edge, text))
     return blocks
 

@@ -218,3 +218,4 @@ def test_a_stale_store_held_by_a_server_is_an_error_not_a_rebuild(tmp_path):
         del held
     again = runner.invoke(app, ["sparql", 'ASK { ?m schema:name ?n . FILTER(CONTAINS(?n, "sơ kết")) }', "--store", db, "--json"])
     assert json.loads(again.stdout)["boolean"] is True  # rebuilt once the server let go
+

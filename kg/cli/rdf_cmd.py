@@ -62,7 +62,7 @@ def sparql_cmd(query: Annotated[str, typer.Argument(help="A SPARQL query, @file.
                                                              help="Let SERVICE and LOAD reach other machines.")] = False,
                allow_remote_context: RemoteContextOpt = False,
                store: StoreOpt = None, base_iri: BaseIriOpt = DEFAULT_BASE_IRI, as_json: JsonOpt = False) -> None:
-    """Run SPARQL over the graph's default graph (model prefixes predeclared; evidence in named graphs)."""
+    """Run SPARQL over the merged graph (model prefixes predeclared); -d a TriG export also has its evidence graphs."""
     from kg.rdf.sparql import rows, sparql
     fmt, data = _format_or_data(fmt, data)
     text = _query_text(query)

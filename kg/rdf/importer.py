@@ -23,7 +23,6 @@ from kg.rdf.triples import MEMBERSHIP_STATEMENTS
 from kg.stores.base import Store
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 
 
 class RdfImportError(KgError):
@@ -60,7 +59,7 @@ class _Default:
         self.by_subject = defaultdict(list)
         for q in quads:
             self.by_subject[q.subject.value].append((q.predicate.value, q.object))
-        self.ids = {s: str(o.value) for s, pos in self.by_subject.items() for p, o in pos if p == _IDENTIFIER}
+        self.ids = {s: str(o.value) for s, pos in self.by_subject.items() for p, o in pos if p == T.IDENTIFIER[1:-1]}
         self.nodes = {iri: self._node(iri, node_id) for iri, node_id in self.ids.items()}
 
     def value(self, subject: str, predicate: str):

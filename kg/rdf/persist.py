@@ -75,7 +75,8 @@ def current(path: Path, store: Store, base: str) -> bool:
 
 
 def open_for_query(store: Store | None, base_iri: str):
-    """The persistent store of a SQLite store (built first when missing or stale), or None."""
+    """The persistent store of a SQLite store (built first when missing or stale), or None
+    (not a SQLite file, or its folder cannot take a new store: the caller loads one in memory)."""
     from kg.rdf.iri import check_base
     path = store_path(store)
     if path is None:
@@ -86,7 +87,10 @@ def open_for_query(store: Store | None, base_iri: str):
         if path.exists() and _held(path):
             raise PersistError(f"the SPARQL store {path} is out of date and held by a running `kg serve --sparql`; "
                                "stop the server, then query again (it is rebuilt)")
-        build(store, path, base)
+        try:
+            build(store, path, base)
+        except PersistError:
+            return None
     try:
         return ox.Store(str(path))
     except OSError:  # held by a running `kg serve --sparql`: read its (current) state
@@ -111,7 +115,7 @@ def build(store: Store, path: Path, base: str) -> None:
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         db = ox.Store(str(fresh))
-        db.bulk_load(input=_Stream(dataset_nquads(store, base)), format=ox.RdfFormat.N_QUADS)
+        db.bulk_load(input=_Stream(merged_ntriples(store, base)), format=ox.RdfFormat.N_TRIPLES)
         db.flush()
         del db
         _write_touches(fresh, store)
@@ -124,14 +128,14 @@ def build(store: Store, path: Path, base: str) -> None:
 
 
 def load_dataset(db, store: Store, base_iri: str) -> None:
-    """The same dataset into an existing (in-memory) pyoxigraph store."""
+    """The merged graph into an existing (in-memory) pyoxigraph store."""
     import pyoxigraph as ox
     from kg.rdf.iri import check_base
-    db.bulk_load(input=_Stream(dataset_nquads(store, check_base(base_iri))), format=ox.RdfFormat.N_QUADS)
+    db.bulk_load(input=_Stream(merged_ntriples(store, check_base(base_iri))), format=ox.RdfFormat.N_TRIPLES)
 
 
-def dataset_nquads(store: Store, base: str) -> Iterator[bytes]:
-    """The merged graph as N-Triples (N-Quads in the default graph)."""
+def merged_ntriples(store: Store, base: str) -> Iterator[bytes]:
+    """The merged graph as N-Triples byte chunks."""
     from kg.rdf import render
     from kg.rdf.dataset import merged_blocks
     from kg.rdf.source import reader

@@ -61,11 +61,6 @@ def ntriples(block: Block) -> str:
     return "".join(f"{s} {p} {o} .\n" for p, o in pos)
 
 
-def nquads(block: Block, graph: str) -> str:
-    s, pos = block
-    return "".join(f"{s} {p} {o} {graph} .\n" for p, o in pos)
-
-
 def turtle(block: Block, c: Compactor, indent: str = "") -> str:
     s, pos = block
     if not pos:

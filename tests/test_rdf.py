@@ -588,11 +588,13 @@ def test_import_applies_a_curated_correction(tmp_path):
     assert runner.invoke(app, ["export", "-f", "trig", "-o", str(out), "--store", db]).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.count('eli:date_document "2016-08-15"^^xsd:date') == 1
+    assert runner.invoke(app, ["sparql", "ASK { ?s ?p ?o }", "--store", db]).exit_code == 0  # the SPARQL store exists
     out.write_text(text.replace('eli:date_document "2016-08-15"', 'eli:date_document "2016-08-16"'), encoding="utf-8")
     result = runner.invoke(app, ["import", str(out), "--store", db, "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["articles"] == 4
     with SQLiteStore(db) as store:
         assert store.get("doc:hau-giang:20-ct-tu-2016").props["date"] == "2016-08-16"
+        assert "20-CT/TU" in store.article("ex-ninh-binh-2017-06-02")["text"]  # the text is kept
     asked = runner.invoke(app, ["sparql", 'SELECT ?d WHERE { ?x eli:number "20-CT/TU" ; eli:date_document ?d }',
                                 "--store", db, "-f", "csv"])
     assert "2016-08-16" in asked.stdout and "2016-08-15" not in asked.stdout

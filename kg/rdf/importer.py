@@ -5,8 +5,9 @@ Each named evidence graph is one article's claims: its claimed edges (with the a
 span, quote and extractor as evidence), each membership's attestation date and each usage's
 action; the default graph gives the nodes (kg's id is each node's `dcterms:identifier`) and
 their properties. Every article is stored again with `replace`, so exporting after an import
-writes what was imported. What no export holds is not restored: article texts (a claim's
-quote becomes its evidence sentence), aliases, and a membership's stated term dates.
+writes what was imported. What no export holds is kept from the store when it has the
+article (its text, author, images, source) and is otherwise left out (a claim's quote becomes
+its evidence sentence; aliases are the names).
 """
 from __future__ import annotations
 
@@ -41,15 +42,16 @@ def import_file(store: Store, path: Path, allow_remote_context: bool = False) ->
     except (SyntaxError, ValueError, OSError) as exc:
         raise RdfImportError(f"{path}: not valid {path.suffix[1:]}: {str(exc).splitlines()[0]}") from exc
     model = _Default(default)
-    stored = 0
+    stored = []
     for quads in graphs.values():
         facts = _article_facts(model, quads)
         if facts is not None:
+            _keep_what_exports_omit(store, facts)
             store.replace(facts)
-            stored += 1
+            stored.append(facts.article.id)
     from kg.rdf.persist import sync
-    sync(store, [])  # the SPARQL store follows on its next query (the fingerprint changed)
-    return {"articles": stored, "nodes": len(model.nodes)}
+    sync(store, stored)  # as ingest does: the SPARQL store follows
+    return {"articles": len(stored), "nodes": len(model.nodes)}
 
 
 class _Default:
@@ -110,6 +112,15 @@ class _Default:
         from kg.gazetteer import provinces
         wanted = iri.rsplit("/", 1)[1]
         return next((p.name for p in provinces() if p.slug == wanted), wanted)
+
+
+def _keep_what_exports_omit(store: Store, facts: Facts) -> None:
+    """An article the store already holds keeps its text, author, images and source."""
+    held = store.article(facts.article.id)
+    if held:
+        for name in ("text", "author", "images", "province_context", "source", "encoding"):
+            if held.get(name) is not None:
+                setattr(facts.article, name, held[name])
 
 
 def _article_facts(model: _Default, quads) -> Facts | None:

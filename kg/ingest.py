@@ -14,6 +14,7 @@ from kg.budget import OverBudget, article_budget, article_seconds
 from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
+from kg.rdf.persist import sync as sync_sparql_store
 from kg.resolver import resolve
 from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
 from kg.stores.base import Store
@@ -249,6 +250,7 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         summary.nodes += result.nodes
         summary.edges += result.edges
     summary.resettled += settle(store, bases, extract)
+    sync_sparql_store(store, batch)
     batch.clear()
     pending.clear()
 

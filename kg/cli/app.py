@@ -9,7 +9,7 @@ import typer
 from typer import core as typer_core
 
 from kg.cli import (cypher_cmd, doc_cmd, eval_cmd, export_cmd, find_cmd, ingest_cmd, neo4j_cmd, query_cmd,
-                    rdf_cmd, view_cmd)
+                    rdf_cmd, serve_cmd, view_cmd)
 from kg.cli.common import Neo4jDatabaseOpt, Neo4jPasswordOpt, Neo4jUserOpt, err
 
 app = typer.Typer(name="kg", add_completion=True, pretty_exceptions_enable=False,
@@ -18,6 +18,7 @@ app = typer.Typer(name="kg", add_completion=True, pretty_exceptions_enable=False
 for module in (ingest_cmd, query_cmd, doc_cmd, find_cmd, export_cmd, eval_cmd, neo4j_cmd, rdf_cmd, cypher_cmd):
     app.add_typer(module.app)
 app.add_typer(view_cmd.app, name="view")
+app.add_typer(serve_cmd.app)
 
 
 def _flag_type(display):

@@ -30,10 +30,13 @@ class IriError(KgError):
 
 
 def check_base(base: str) -> str:
-    """An absolute IRI ending in `/` or `#` (a `/` is added when missing)."""
+    """An absolute IRI without a fragment, ending in `/` (added when missing). Minted IRIs put
+    the resources under a node after `#` (`…/person/x#holds-…`), so the base cannot have one."""
     if not _SCHEME.match(base) or _UNSAFE_BASE.search(base):
         raise IriError(f"--base-iri must be an absolute IRI without spaces or <>\"{{}}|^`\\: {base!r}")
-    return base if base.endswith(("/", "#")) else base + "/"
+    if "#" in base:
+        raise IriError(f"--base-iri must not contain '#' (kg mints fragments under node IRIs): {base!r}")
+    return base if base.endswith("/") else base + "/"
 
 
 _SAFE = re.compile(r"^[A-Za-z0-9._~-]*$")
@@ -71,15 +74,6 @@ def node_iri(base: str, node_id: str) -> str:
 def node_term(base: str, node_id: str) -> str:
     """`<{base}{path}>`; cached because edges name the same few nodes over and over."""
     return f"<{base}{node_path(node_id)}>"
-
-
-def article_iri(base: str, article_id: str) -> str:
-    return node_iri(base, "article:" + article_id)
-
-
-def claims_graph_iri(base: str, article_id: str) -> str:
-    """The named graph holding one article's claims."""
-    return article_iri(base, article_id) + "/claims"
 
 
 def segment(text: str) -> str:

@@ -19,27 +19,42 @@ EXTRA_PREFIXES = {
     "time": "http://www.w3.org/2006/time#",
     "dcterms": "http://purl.org/dc/terms/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
 
-# (curie, owl kind, super property, vi label, en label): local terms the mapping adds.
+# (curie, owl kind, super property, vi label, en label, comment): local terms the mapping adds.
 MAPPING_TERMS = (
-    ("kg:post", "ObjectProperty", None, "chức vụ", "post held"),
-    ("kg:attestedOn", "DatatypeProperty", "dcterms:date", "ngày ghi nhận", "attested on"),
+    ("kg:post", "ObjectProperty", None, "chức vụ", "post held",
+     "The org:Post a membership is of (ORG relates a Membership to an organisation and a role, not to a post)."),
+    ("kg:attestedOn", "DatatypeProperty", "dcterms:date", "ngày ghi nhận", "attested on",
+     "The publication date of an article attesting a membership (in that article's evidence graph)."),
+    ("kg:statedStart", "DatatypeProperty", None, "bắt đầu (theo bài)", "stated start",
+     "The start of a term as an article states it (in that article's evidence graph)."),
+    ("kg:statedEnd", "DatatypeProperty", None, "kết thúc (theo bài)", "stated end",
+     "The end of a term as an article states it (in that article's evidence graph)."),
+    ("kg:datePublishedPartial", "DatatypeProperty", None, "ngày đăng (không đủ)", "partial publication date",
+     "A publication date known only to the year, month or day-of-year (schema:datePublished takes full dates)."),
+    ("kg:startDatePartial", "DatatypeProperty", None, "ngày diễn ra (không đủ)", "partial start date",
+     "A meeting date without a year the article fixes (schema:startDate takes full dates)."),
+    ("kg:dateDocumentPartial", "DatatypeProperty", None, "ngày ban hành (không đủ)", "partial document date",
+     "An issue date known only to the year or month (eli:date_document is functional, range xsd:date)."),
+    ("kg:postKind", "ObjectProperty", None, "loại chức vụ", "kind of post",
+     "The org:Role a post is an instance of (Bí thư, Chủ tịch, …)."),
 )
-# (curie, owl kind, vi label, en label): standard terms the mapping uses for memberships,
-# qualified usage and evidence; the ontology lists them so the whole vocabulary is in one file.
-STANDARD_TERMS = (
-    ("org:Membership", "Class", "Quan hệ giữ chức", "Membership"),
-    ("org:member", "ObjectProperty", "người giữ chức", "member"),
-    ("org:memberDuring", "ObjectProperty", "trong thời gian", "member during"),
-    ("prov:Usage", "Class", "Việc sử dụng văn bản", "Usage"),
-    ("prov:qualifiedUsage", "ObjectProperty", "sử dụng (chi tiết)", "qualified usage"),
-    ("prov:Bundle", "Class", "Nhóm khẳng định của một bài báo", "Bundle of an article's claims"),
-    ("prov:hadPrimarySource", "ObjectProperty", "nguồn gốc", "had primary source"),
-    ("oa:Annotation", "Class", "Chú thích bằng chứng", "Evidence annotation"),
-    ("oa:TextPositionSelector", "Class", "Vị trí trong văn bản", "Text position selector"),
-    ("oa:TextQuoteSelector", "Class", "Trích dẫn văn bản", "Text quote selector"),
-)
+# Standard terms the mapping uses for memberships, qualified usage and evidence. The ontology
+# does not redeclare them (they belong to their owners); it names them in a comment.
+STANDARD_TERMS = ("org:Membership", "org:member", "org:hasMembership", "org:organization", "org:role",
+                  "org:Role", "org:memberDuring", "prov:Usage", "prov:qualifiedUsage", "prov:generated",
+                  "prov:wasDerivedFrom", "prov:Bundle", "prov:hadPrimarySource", "oa:Annotation",
+                  "oa:TextPositionSelector", "oa:TextQuoteSelector", "eli:applies", "eli:number", "eli:title_short",
+                  "schema:interactionStatistic", "schema:InteractionCounter", "skos:Concept", "skos:ConceptScheme",
+                  "skos:closeMatch", "void:Dataset", "dcat:Dataset")
+# Full dates keep the standard property; a partial date goes to kg's own (one type per property).
+PARTIAL_DATE = {"schema:datePublished": "kg:datePublishedPartial", "schema:startDate": "kg:startDatePartial",
+                "eli:date_document": "kg:dateDocumentPartial"}
+# Values that are codes or numbers, not Vietnamese text: no language tag.
+UNTAGGED = {"eli:number", "schema:identifier", "schema:url"}
 ACTION_ROLE = "kg:action_{}"  # ACTS_ON's action values become prov:Role individuals
 
 
@@ -97,14 +112,24 @@ def mapping() -> Mapping:
 class T:
     """Standard terms used by the writers, as N-Triples IRI terms."""
     TYPE = term("rdf:type")
-    LABEL = term("rdfs:label")
+    LABEL, IDENTIFIER = term("rdfs:label"), term("dcterms:identifier")
     STATEMENT, SUBJECT, PREDICATE, OBJECT = (term(f"rdf:{x}") for x in ("Statement", "subject", "predicate", "object"))
     MEMBERSHIP, MEMBER, MEMBER_DURING = term("org:Membership"), term("org:member"), term("org:memberDuring")
     POST, ATTESTED = term("kg:post"), term("kg:attestedOn")
+    STATED_START, STATED_END = term("kg:statedStart"), term("kg:statedEnd")
     INTERVAL, INSTANT = term("time:Interval"), term("time:Instant")
     BEGINNING, END = term("time:hasBeginning"), term("time:hasEnd")
     USAGE, QUALIFIED_USAGE, ENTITY, HAD_ROLE = (term(f"prov:{x}") for x in ("Usage", "qualifiedUsage", "entity", "hadRole"))
-    GENERATED_BY, PRIMARY_SOURCE, BUNDLE = term("prov:wasGeneratedBy"), term("prov:hadPrimarySource"), term("prov:Bundle")
+    GENERATED, PRIMARY_SOURCE, BUNDLE = term("prov:generated"), term("prov:hadPrimarySource"), term("prov:Bundle")
+    DERIVED_FROM = term("prov:wasDerivedFrom")
+    HAS_MEMBERSHIP, ORGANIZATION, ROLE, ROLE_CLASS = (term(f"org:{x}") for x in ("hasMembership", "organization", "role", "Role"))
+    POST_KIND, DOC_TYPE, APPLIES = term("kg:postKind"), term("eli:type_document"), term("eli:applies")
+    NUMBER, TITLE_SHORT = term("eli:number"), term("eli:title_short")
+    STATISTIC, COUNTER = term("schema:interactionStatistic"), term("schema:InteractionCounter")
+    INTERACTION_TYPE, INTERACTION_COUNT, READ = (term(f"schema:{x}") for x in ("interactionType", "userInteractionCount", "ReadAction"))
+    CONCEPT, SCHEME, IN_SCHEME, TOP_CONCEPT = (term(f"skos:{x}") for x in ("Concept", "ConceptScheme", "inScheme", "hasTopConcept"))
+    PREF_LABEL, NOTATION, CLOSE_MATCH = term("skos:prefLabel"), term("skos:notation"), term("skos:closeMatch")
+    RESOURCE_TYPE = term("eli:ResourceType")
     ATTRIBUTED_TO = term("prov:wasAttributedTo")
     ANNOTATION, BODY, TARGET, SOURCE, SELECTOR = (term(f"oa:{x}") for x in ("Annotation", "hasBody", "hasTarget", "hasSource", "hasSelector"))
     SPECIFIC, POSITION, QUOTE = term("oa:SpecificResource"), term("oa:TextPositionSelector"), term("oa:TextQuoteSelector")

@@ -1,9 +1,8 @@
-"""Rendering subject blocks as N-Triples, Turtle or JSON-LD text, chunk by chunk."""
+"""Rendering subject blocks as N-Triples or Turtle text, chunk by chunk (JSON-LD: kg.rdf.jsonld)."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from json.encoder import encode_basestring as _json  # a JSON string, non-ASCII kept
 
 from kg.rdf.mapping import T, prefixes
 from kg.rdf.triples import Block
@@ -69,37 +68,6 @@ def turtle(block: Block, c: Compactor, indent: str = "") -> str:
     iri, term, a = c.iri, c.term, T.TYPE
     lines = [("a" if p == a else iri(p)) + " " + term(o) for p, o in pos]
     return f"{indent}{iri(s)} " + f" ;\n{indent}    ".join(lines) + " .\n"
-
-
-def jsonld(block: Block, c: Compactor) -> str:
-    """One node object, written directly as JSON text (no dict, no json.dumps per node)."""
-    s, pos = block
-    types, props = [], {}
-    for p, o in pos:
-        if p == T.TYPE:
-            types.append(_json(c.iri(o).strip("<>")))
-        else:
-            values = props.get(p)
-            if values is None:
-                values = props[p] = []
-            values.append(_jsonld_value(o, c))
-    parts = ['{"@id": ' + _json(s[1:-1])]
-    if types:
-        parts.append('"@type": [' + ", ".join(types) + "]")
-    parts.extend(_json(c.iri(p).strip("<>")) + ": [" + ", ".join(values) + "]" for p, values in props.items())
-    return ", ".join(parts) + "}"
-
-
-def _jsonld_value(o: str, c: Compactor) -> str:
-    if o[0] == "<":
-        return '{"@id": ' + _json(o[1:-1]) + "}"
-    close = o.rindex('"')
-    value, rest = o[:close + 1], o[close + 1:]  # an N-Triples string is a JSON string: same escapes
-    if not rest:
-        return '{"@value": ' + value + "}"
-    if rest[0] == "@":
-        return '{"@value": ' + value + ', "@language": ' + _json(rest[1:]) + "}"
-    return '{"@value": ' + value + ', "@type": ' + _json(c.iri(rest[2:]).strip("<>")) + "}"
 
 
 def chunks(blocks: Iterable[Block], render) -> Iterator[tuple[str, int]]:

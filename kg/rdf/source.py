@@ -45,6 +45,7 @@ class Reader:
 
     def __init__(self, store: Store):
         self.store = store
+        self._posts: dict | None = None
 
     def nodes(self):
         return self.store.iter_nodes()
@@ -78,6 +79,13 @@ class Reader:
     def article_text(self, article_id: str) -> str | None:
         return (self.store.article(article_id) or {}).get("text")
 
+    def post_info(self, post_id: str) -> tuple[str | None, str | None]:
+        """(name, organisation id) of a post, for its memberships."""
+        if self._posts is None:
+            orgs = {e.src: e.dst for e in self.store.iter_edges("POST_IN")}
+            self._posts = {n.id: (n.name, orgs.get(n.id)) for n in self.store.iter_nodes("Post")}
+        return self._posts.get(post_id, (None, None))
+
     def close(self) -> None:
         pass
 
@@ -88,6 +96,7 @@ class SQLiteReader(Reader):
     def __init__(self, store: Store, db: sqlite3.Connection, edge):
         super().__init__(store)
         self.db, self._edge = db, edge
+        self._post_cache: dict[str, tuple] = {}
         self._saved = {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in _PRAGMAS}
         for name, value in _PRAGMAS.items():
             db.execute(f"PRAGMA {name}={value}")
@@ -120,6 +129,41 @@ class SQLiteReader(Reader):
     def article_text(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT text FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
+
+    def post_info(self, post_id: str) -> tuple[str | None, str | None]:
+        hit = self._post_cache.get(post_id)
+        if hit is None:
+            name = self.db.execute("SELECT name FROM nodes WHERE id=?", (post_id,)).fetchone()
+            org = self.db.execute("SELECT dst FROM edges WHERE src=? AND type='POST_IN' ORDER BY dst LIMIT 1",
+                                  (post_id,)).fetchone()
+            hit = (name[0] if name else None, org[0] if org else None)
+            if len(self._post_cache) < 1 << 16:
+                self._post_cache[post_id] = hit
+        return hit
+
+    # -- what the persistent SPARQL store re-reads after an ingest --------------------------
+    def source_group(self, src: str) -> SourceGroup:
+        """One node's outgoing edges, as `by_source` gives them."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM edges WHERE src=? ORDER BY src, type, dst, article_id", (src,))
+        pairs, claims = [], []
+        for edge in map(self._edge, rows):
+            if not pairs or pairs[-1] != (edge.type, edge.dst):
+                pairs.append((edge.type, edge.dst))
+            if edge.type in QUALIFIED:
+                claims.append(edge)
+        return src, pairs, claims
+
+    def article_edges(self, article_id: str) -> list[Edge]:
+        return list(map(self._edge, self.db.execute(f"SELECT {_COLUMNS} FROM edges WHERE article_id=?", (article_id,))))
+
+    def dateless_citers(self, base: str) -> list[str]:
+        """Articles citing a document of this base (`doc:scope:20-ct-tu`) without its date."""
+        rows = self.db.execute("SELECT DISTINCT dst, article_id FROM edges WHERE dst >= ? AND dst <= ? AND type='MENTIONS' "
+                               "AND json_extract(props, '$.dateless')", (base, base + "-9999"))
+        return sorted({a for dst, a in rows if dst == base or (len(dst) == len(base) + 5 and dst[len(base)] == "-")})
+
+    def holders(self, post_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT src FROM edges WHERE dst=? AND type='HOLDS'", (post_id,))]
 
     def close(self) -> None:
         try:

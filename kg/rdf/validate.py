@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.rdf.load import rdflib_graph
+from kg.rdf.load import ill_typed_literals, rdflib_graph
 from kg.rdf.mapping import prefixes
 from kg.stores.base import Store
 from schemas import SCHEMA_DIR
@@ -11,14 +11,17 @@ from schemas import SCHEMA_DIR
 SHAPES_FILE = SCHEMA_DIR / "shapes.ttl"
 
 
-def validate(store: Store | None = None, path: Path | None = None, base_iri: str = "https://kg.example.org/") -> dict:
-    """{"conforms", "triples", "violations": [{focus, path, severity, constraint, value, message}]}."""
+def validate(store: Store | None = None, path: Path | None = None, base_iri: str = "https://kg.example.org/",
+             allow_remote_context: bool = False) -> dict:
+    """{"conforms", "triples", "violations": [{focus, path, severity, constraint, value, message}],
+    "ill_typed": [rdflib's one-line note per literal its datatype rejects]}."""
     import pyshacl
     import rdflib
-    data = rdflib_graph(store, path, base_iri)
-    shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
-    return {"conforms": bool(conforms), "triples": len(data), "violations": _violations(report)}
+    with ill_typed_literals() as ill_typed:
+        data = rdflib_graph(store, path, base_iri, allow_remote_context)
+        shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, allow_warnings=True)
+    return {"conforms": bool(conforms), "triples": len(data), "violations": _violations(report), "ill_typed": ill_typed}
 
 
 def _violations(report) -> list[dict]:

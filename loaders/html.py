@@ -61,7 +61,8 @@ def read_html_article(html: str, source: str, article_id: str, url: str | None =
     return Article(id=page_url or article_id, text=text, title=title, url=page_url, published=doc.date or None,
                    section=_clean((doc.categories or [None])[0]) or None, views=views,
                    author=_clean(doc.author) or None, images=images,
-                   province_context=outlet_province(page_url or doc.hostname or ""),
+                   province_context=outlet_province(page_url or doc.hostname or "")
+                   or site_province(_site_names(doc, tree)),
                    source=source, encoding=encoding)
 
 
@@ -124,6 +125,26 @@ def _canonical(tree) -> str | None:
              if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
     return next((u.strip() for u in links + metas if u and u.strip().lower().startswith(("http://", "https://"))),
                 None)
+
+
+def _site_names(doc, tree) -> list[str]:
+    """What the page calls its site: trafilatura's `sitename`, `og:site_name`, and the last part
+    of the `<title>` after " - " or " | " (`… - Cổng thông tin điện tử tỉnh Hà Tĩnh`)."""
+    names = [doc.sitename or ""] if doc is not None else []
+    if tree is not None:
+        names += [meta.get("content") or "" for meta in tree.iter("meta")
+                  if (meta.get("property") or meta.get("name") or "").lower() == "og:site_name"]
+        titles = [t.text_content() for t in tree.iter("title")]
+        names += [re.split(r"\s[-–|]\s", titles[0])[-1]] if titles and re.search(r"\s[-–|]\s", titles[0]) else []
+    return [_clean(n) for n in names if n and n.strip()]
+
+
+def site_province(names: list[str]) -> str | None:
+    """The province of a provincial outlet named by its site name: one province, named there
+    alone (a national outlet names none; a name naming two is no guide)."""
+    from kg.gazetteer import find_mentions
+    found = {p.name for name in names for _, _, p in find_mentions(name) if p}
+    return found.pop() if len(found) == 1 else None
 
 
 def _saved_from(html: str) -> str | None:

@@ -206,3 +206,18 @@ def test_stdin_is_sniffed_too(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(PAGE.encode("utf-8"))))
     [article] = read_inputs(["-"])
     assert article.id == "https://baohaugiang.com.vn/chinh-tri/hoi-nghi-123.html" and article.title == TITLE
+
+
+SITE_BODY = "<p>" + "Sáng 2/3, Ủy ban nhân dân tỉnh tổ chức hội nghị triển khai nhiệm vụ năm 2025 với các sở, ngành. " * 3 + "</p>"
+
+
+@pytest.mark.parametrize("head, province", [
+    ("<title>Hội nghị triển khai nhiệm vụ - Cổng thông tin điện tử tỉnh Hà Tĩnh</title>", "Hà Tĩnh"),
+    ('<meta property="og:site_name" content="Báo Nghệ An điện tử">', "Nghệ An"),
+    ("<title>Hội nghị tại Hà Tĩnh - Báo Nhân Dân</title>", None),  # the article's title is no site name
+    ("<title>Hội nghị | Đài Phát thanh và Truyền hình Hà Tĩnh và Nghệ An</title>", None),
+])
+def test_a_saved_page_of_an_unknown_domain_takes_its_province_from_the_site_name(head, province):
+    from loaders.html import read_html_article
+    html = f"<html><head>{head}</head><body><article><h1>Hội nghị triển khai nhiệm vụ</h1>{SITE_BODY}</article></body></html>"
+    assert read_html_article(html, "page.html", "page").province_context == province

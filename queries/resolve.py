@@ -81,7 +81,13 @@ def in_province(scope: str | None, wanted: str | None) -> bool:
     if scope is None:
         return False
     own = next((p for p in provinces() if p.slug == scope), None)
-    return own is not None and (own.name == target.name or own.current == target.name)
+    return own is not None and _same_or_joined(own, target)
+
+
+def _same_or_joined(own: Province, target: Province) -> bool:
+    """`own` is the province asked for, joined it in 2025, or is it under another name (a
+    renamed unit keeps its code: Thừa Thiên Huế is Huế)."""
+    return own.name == target.name or own.current == target.name or own.code == target.code
 
 
 def province_ids(wanted: str | None) -> tuple[str, ...] | None:
@@ -90,7 +96,7 @@ def province_ids(wanted: str | None) -> tuple[str, ...] | None:
     if not wanted:
         return None
     target = province_named(wanted)
-    return tuple(f"province:{p.slug}" for p in provinces() if p.name == target.name or p.current == target.name)
+    return tuple(f"province:{p.slug}" for p in provinces() if _same_or_joined(p, target))
 
 
 def page(total: int | None, limit: int, offset: int, shown: int) -> dict:

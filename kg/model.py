@@ -100,7 +100,24 @@ def parse_schema(raw: dict) -> Schema:
     return Schema(dict(raw.get("prefixes", {})), nodes, edges)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one mapping (PyYAML keeps the last silently, so a
+    type declared twice would lose its first declaration without a word)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            name = self.construct_object(key_node, deep=deep)
+            if name in seen:
+                raise SchemaError(f"{MODEL_FILE.name}:{key_node.start_mark.line + 1}: {name!r} is declared twice")
+            seen.add(name)
+        return super().construct_mapping(node, deep)
+
+
+def load_schema_text(text: str) -> Schema:
+    return parse_schema(yaml.load(text, Loader=_UniqueKeyLoader))  # noqa: S506 - a SafeLoader subclass
+
+
 @lru_cache(maxsize=1)
 def schema() -> Schema:
-    with open(MODEL_FILE, encoding="utf-8") as fh:
-        return parse_schema(yaml.safe_load(fh))
+    return load_schema_text(MODEL_FILE.read_text(encoding="utf-8"))

@@ -42,3 +42,20 @@ def example_store(tmp_path):
 @pytest.fixture
 def expected_seed() -> dict:
     return json.loads(need(EXPECTED).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory):
+    """The session's one real Neo4j 5.26 (tests/neo4j_server.py), started on first use."""
+    from tests import neo4j_server
+    uri = neo4j_server.acquire(tmp_path_factory)
+    yield uri
+    neo4j_server.release()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that needs the Neo4j server is marked `neo4j` (`-m "not neo4j"` skips the
+    server's start-up too)."""
+    for item in items:
+        if "neo4j_uri" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.neo4j)

@@ -107,3 +107,9 @@ def clear(uri: str) -> None:
     from neo4j import GraphDatabase
     with GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver, driver.session() as session:
         session.run("MATCH (n) DETACH DELETE n").consume()
+
+
+def bolt_store(uri: str, **options):
+    """A BoltStore on the test server, as the test user."""
+    from kg.stores.bolt import BoltStore
+    return BoltStore(uri, user="neo4j", password=PASSWORD, **options)

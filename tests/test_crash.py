@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # kills processes at random moments, many times
+
 from kg.ingest import BATCH, ingest
 from kg.stores.sqlite import SQLiteStore
 from tests.test_ingest_robustness import generated
@@ -217,14 +219,6 @@ def _beside(out: Path) -> set[Path]:
 
 
 PUSH_KILLS = int(os.environ.get("KG_CRASH_PUSH_KILLS", "5"))
-
-
-@pytest.fixture(scope="module")
-def neo4j_uri(tmp_path_factory):
-    from tests import neo4j_server
-    uri = neo4j_server.acquire(tmp_path_factory)
-    yield uri
-    neo4j_server.release()
 
 
 def test_sigkill_during_push_leaves_whole_batches_and_a_rerun_completes(tmp_path, neo4j_uri):

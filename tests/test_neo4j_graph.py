@@ -10,6 +10,8 @@ import threading
 import time
 
 import pytest
+
+pytestmark = pytest.mark.neo4j
 from typer.testing import CliRunner
 
 import queries
@@ -26,16 +28,8 @@ runner = CliRunner()
 ENV = {"KG_NEO4J_USER": "neo4j", "KG_NEO4J_PASSWORD": PASSWORD, "KG_NEO4J_DATABASE": None}
 
 
-@pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory):
-    uri = neo4j_server.acquire(tmp_path_factory)
-    yield uri
-    neo4j_server.release()
-
-
 def _bolt(uri):
-    from kg.stores.bolt import BoltStore
-    return BoltStore(uri, user="neo4j", password=PASSWORD)
+    return neo4j_server.bolt_store(uri)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.neo4j
 from typer.testing import CliRunner
 
 from bench.neo4j_bench import write_corpus
@@ -34,13 +36,6 @@ runner = CliRunner()
 ENV = {"KG_NEO4J_USER": "neo4j", "KG_NEO4J_PASSWORD": PASSWORD, "KG_NEO4J_DATABASE": None}
 
 
-@pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory):
-    uri = neo4j_server.acquire(tmp_path_factory)
-    yield uri
-    neo4j_server.release()
-
-
 @pytest.fixture
 def empty_neo4j(neo4j_uri):
     neo4j_server.clear(neo4j_uri)
@@ -57,8 +52,7 @@ def source(tmp_path_factory):
 
 
 def _bolt(uri, **options):
-    from kg.stores.bolt import BoltStore
-    return BoltStore(uri, user="neo4j", password=PASSWORD, **options)
+    return neo4j_server.bolt_store(uri, **options)
 
 
 def assert_same_graph(bolt, sqlite) -> None:

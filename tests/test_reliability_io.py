@@ -495,6 +495,7 @@ def _read(kind: str, text: str):
     return records[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(kind=st.sampled_from(["article", "article", "text", "jsonl", "html"]), text=TRICKY_TEXT)

@@ -316,6 +316,8 @@ def test_a_damaged_store_gives_one_line(tmp_path):
 
 
 # -- item 14: a push batch over Neo4j's transaction memory limit ------------------------------------
+@pytest.mark.neo4j
+@pytest.mark.slow  # a server of its own, started with a lowered transaction memory limit
 def test_push_splits_a_batch_over_the_transaction_memory_limit(tmp_path, monkeypatch):
     """With one transaction allowed 4 MiB, `--batch 10000` of 120 articles must still land, whole
     (it stopped at 0 of N, and advised a re-run that failed the same way)."""

@@ -31,3 +31,12 @@ def test_every_vocabulary_entry_parses():
     for pattern in org_patterns():
         re.compile(pattern.replace("{place}", ""))
     assert (DATA_DIR / "doc_types.tsv").exists()
+
+
+def test_a_type_declared_twice_is_refused():
+    from kg.model import MODEL_FILE, load_schema_text
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    assert load_schema_text(text).nodes  # the shipped schema declares each key once
+    twice = text.replace("nodes:\n", "nodes:\n  Person:\n    slug: p\n", 1)
+    with pytest.raises(SchemaError, match="declared twice"):
+        load_schema_text(twice)

@@ -29,14 +29,17 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 def _split(text: str) -> list[Sentence]:
     out, start = [], 0
     for match in _BREAK.finditer(text):
-        before = text[start:match.start()].rstrip()
-        last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before.split() else ""
-        if match.group(0).count("\n") == 0 and last in _NO_BREAK:
+        if "\n" not in match.group(0) and _last_word(text[start:match.start()]) in _NO_BREAK:
             continue
         _append(out, text, start, match.start())
         start = match.end()
     _append(out, text, start, len(text))
     return out
+
+
+def _last_word(before: str) -> str:
+    words = before.rsplit(None, 1)
+    return words[-1].rstrip(".").casefold() if words else ""
 
 
 def _append(out: list, text: str, start: int, end: int) -> None:

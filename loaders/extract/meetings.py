@@ -158,6 +158,8 @@ def _relative(text: str, sentence: Sentence, upper: int, published: str | None) 
 
 def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
+    if not spans:  # roles go to named persons only: a sentence naming none spares the verb scans
+        return chairs, speakers, attendees
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
         if _TASKED.search(text, max(sentence.start, verb.start() - 60), verb.start()) \
                 or _TASK_AFTER.match(text, verb.end(), sentence.end):

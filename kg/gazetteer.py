@@ -118,5 +118,11 @@ def _mention_pattern() -> re.Pattern:
 
 def find_mentions(text: str) -> list[tuple[int, int, Province]]:
     """Province mentions in text as (start, end, province); tone placement folded."""
-    folded = fold_tones(text)
-    return [(m.start(), m.end(), lookup(m.group(0))) for m in _mention_pattern().finditer(folded)]
+    return find_folded_mentions(fold_tones(text))
+
+
+def find_folded_mentions(folded: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Province]]:
+    """`find_mentions` in folded[start:end] of an already folded text, offsets in `folded`
+    (an extractor scans each sentence of the article's folded text without folding it again)."""
+    end = len(folded) if end is None else end
+    return [(m.start(), m.end(), lookup(m.group(0))) for m in _mention_pattern().finditer(folded, start, end)]

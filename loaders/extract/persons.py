@@ -111,18 +111,22 @@ def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
 
 
 def _find_names(text: str, sentence: Sentence):
-    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)]
+    # Only capitalised words can be name words. A word left out still ends a run: the gap to
+    # the next word then holds it, and a run only grows across a single space.
+    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)
+             if text[m.start()].isupper()]
     run: list[tuple[int, int]] = []
     for start, end in words + [(sentence.end + 2, sentence.end + 2)]:
         word = text[start:end]
-        glued = run and text[run[-1][1]:start] == " " and not _case_change(text[run[-1][0]:run[-1][1]], word)
-        if _is_name_word(word) and (glued or not run):
+        name_word = _is_name_word(word)
+        if name_word and (not run or text[run[-1][1]:start] == " "
+                          and not _case_change(text[run[-1][0]:run[-1][1]], word)):
             run.append((start, end))
             continue
         name = _name_in_run(text, run) if len(run) >= 2 else None  # a name has 2+ words
         if name:
             yield name
-        run = [(start, end)] if _is_name_word(word) else []
+        run = [(start, end)] if name_word else []
 
 
 def _is_name_word(word: str) -> bool:

@@ -204,9 +204,15 @@ def _subjects(spans, lower: int, verb: re.Match, after: bool, text: str) -> list
     return list(dict.fromkeys(n for pos, n in spans if start <= pos < verb.start()))
 
 
+_CLAUSE_END = re.compile(r"\.\s|\n|$")
+
+
 def _clause_end(text: str, pos: int) -> int:
-    match = re.compile(r"\.\s|\n|$").search(text, pos)
+    match = _CLAUSE_END.search(text, pos)
     return match.start() if match else len(text)
+
+
+_SHARED_SUBJECT = re.compile(r"[\s,]*(?:và\s+|cùng\s+)?")
 
 
 def _subject_start(text: str, lower: int, verb_start: int) -> int:
@@ -214,7 +220,7 @@ def _subject_start(text: str, lower: int, verb_start: int) -> int:
     start = lower
     for pattern in (CHAIR, SPEAK, ATTEND):
         for match in pattern.finditer(text, lower, verb_start):
-            if re.fullmatch(r"[\s,]*(?:và\s+|cùng\s+)?", text[match.end():verb_start]):
+            if _SHARED_SUBJECT.fullmatch(text[match.end():verb_start]):
                 continue  # "dự, chủ trì" / "dự và chủ trì": one subject for both verbs
             start = max(start, match.end())
     return start

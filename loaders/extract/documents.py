@@ -103,11 +103,21 @@ def _bare_type_before() -> re.Pattern:
     return re.compile(rf"(?<![^\W\d_])((?i:{words})(?:\s+{_QUALIFIER})?\s+số|{words})\s+$")
 
 
+@lru_cache(maxsize=1)
+def _bare_endings() -> tuple[str, ...]:
+    """What the text before a bare number must end with (case folded) for `_bare_type_before`
+    to match there: a cheap test that spares most of its searches."""
+    return tuple({"số", "nđ", "nq", "ct", *(t.word.casefold() for t in doc_types())})
+
+
 def _bare_numbers(text: str, lower: int, upper: int):
     """(start, end, number, type word as written) of each bare number in text[lower:upper]."""
     for digits in _SHORT_NUMBER.finditer(text, lower, upper):
         start = digits.start(1)
-        typed = _bare_type_before().search(text, max(lower, start - _BARE_REACH), start)
+        window = max(lower, start - _BARE_REACH)
+        if not text[window:start].rstrip().casefold().endswith(_bare_endings()):
+            continue
+        typed = _bare_type_before().search(text, window, start)
         if typed:
             yield start, digits.end(1), digits.group(1), typed.group(1)
 

@@ -20,9 +20,9 @@ from functools import lru_cache
 from kg.gazetteer import is_place_name
 from kg.text import key
 from kg.vocab import keyset
-from loaders.extract.spans import at_word_start
+from loaders.extract.spans import word_finditer
 
-_LABEL = re.compile(  # each must start a word: see `_labels`
+_LABEL = re.compile(  # each must start a word: see `word_finditer`
     r"(?:(?P<both>(?:Tin|Bài|Video|Clip)(?:,| và| -)? ảnh)|(?P<photo>Ảnh|ẢNH|Nguồn ảnh)|"
     r"(?P<author>Tin|Bài|Thực hiện|Tác giả|Nhóm phóng viên)|(?P<signer>Người ký))\s*:\s*"
     r"|(?P<signed>\((?:đã ký|Đã ký)\))\s*"
@@ -60,20 +60,8 @@ def find_credits(text: str) -> tuple[Credit, ...]:
     return tuple(out)
 
 
-def _labels(text: str):
-    """What `word_finditer(_LABEL, text)` yields, trying `_LABEL` only where a head word is."""
-    pos = 0
-    while head := _LABEL_HEAD.search(text, pos):
-        label = _LABEL.match(text, head.start())
-        if label and at_word_start(text, head.start()):
-            yield label
-            pos = max(label.end(), head.start() + 1)
-        else:
-            pos = head.start() + 1
-
-
 def _labelled(text: str):
-    for label in _labels(text):
+    for label in word_finditer(_LABEL, text, head=_LABEL_HEAD):
         role = "photo" if label.group("photo") or label.group("agency_photo") else \
             "author" if label.group("author") or label.group("both") else "signer"  # or (đã ký)
         end = _run_end(text, label.end())

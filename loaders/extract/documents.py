@@ -40,6 +40,7 @@ _IRREGULAR = re.compile(
     r"|(?P<no_slash>(\d{1,4})\s?[-–]\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/))"
     r"|(?P<year>(\d{1,5})/((?:19|20)\d\d)(?![\w/]))")
 _NUMBER_GLUE = re.compile(r"[\w/]")
+_DIGIT = re.compile(r"\d")  # every irregular number opens with one: the scan jumps to them
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
 _SO = re.compile(r"(?<!\w)số\s*:?\s*$")
 # After a number written without "số", a lowercase word that is none of these makes it a count.
@@ -229,7 +230,7 @@ def _numbers(text: str, lower: int, upper: int):
             before = _type_before().search(text, max(lower, match.start() - 30), match.start())
             yield match.start(), match.end(), canonical_number(match.group(0)), \
                 before.group(1) if before else None
-    for match in word_finditer(_IRREGULAR, text, lower, upper, _NUMBER_GLUE) if dash else ():
+    for match in word_finditer(_IRREGULAR, text, lower, upper, _NUMBER_GLUE, _DIGIT) if dash else ():
         if taken.overlaps(*match.span()):
             continue
         before = _type_before().search(text, max(lower, match.start() - 30), match.start())

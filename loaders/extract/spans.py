@@ -57,18 +57,30 @@ def at_word_start(text: str, pos: int, not_after: re.Pattern = _WORD_CHAR) -> bo
 
 
 def word_finditer(pattern: re.Pattern, text: str, lower: int = 0, upper: int | None = None,
-                  not_after: re.Pattern = _WORD_CHAR):
+                  not_after: re.Pattern = _WORD_CHAR, head: re.Pattern | None = None):
     """Matches of `pattern` whose first character does not follow a `not_after` character
     (by default: matches that start a word). Written as a leading lookbehind in the pattern,
     that check stops the regex engine from skipping ahead to candidate first characters, which
-    makes a whole-text scan about 20× slower."""
+    makes a whole-text scan about 20× slower. `head`, a quick pattern every match starts with
+    (`\\d`), picks the positions where `pattern` is tried, for patterns the engine cannot skip on."""
     pos, upper = lower, len(text) if upper is None else upper
-    while match := pattern.search(text, pos, upper):
+    while match := _search(pattern, head, text, pos, upper):
         if at_word_start(text, match.start(), not_after):
             yield match
             pos = max(match.end(), match.start() + 1)
         else:
             pos = match.start() + 1
+
+
+def _search(pattern: re.Pattern, head: re.Pattern | None, text: str, pos: int, upper: int):
+    """`pattern.search(text, pos, upper)`, trying only where `head` matches when given."""
+    if head is None:
+        return pattern.search(text, pos, upper)
+    while start := head.search(text, pos, upper):
+        if match := pattern.match(text, start.start(), upper):
+            return match
+        pos = start.start() + 1
+    return None
 
 
 def evidence(article: Article, sentence: Sentence, start: int, end: int, extractor: str) -> Evidence:

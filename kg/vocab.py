@@ -31,6 +31,10 @@ def abbreviations() -> list[tuple[re.Pattern, str]]:
     return pairs
 
 
+_CENTRAL_MEMBER = re.compile(r"Ủy viên Trung ương(?! Đảng)(?=[ ,;]|$)")
+_SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=16384)
 def expand(text: str) -> str:
     """Expand abbreviations in a post, organisation or issuer (`Chủ tịch UBND tỉnh` → …)."""
@@ -38,8 +42,8 @@ def expand(text: str) -> str:
     for pattern, expansion in abbreviations():
         text = pattern.sub(expansion, text)
     # UVTW, UVT.Ư and "Ủy viên TW" all name membership of the Party Central Committee.
-    text = re.sub(r"Ủy viên Trung ương(?! Đảng)(?=[ ,;]|$)", "Ủy viên Trung ương Đảng", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _CENTRAL_MEMBER.sub("Ủy viên Trung ương Đảng", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=1)

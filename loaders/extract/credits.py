@@ -27,6 +27,10 @@ _LABEL = re.compile(  # each must start a word: see `word_finditer`
     r"(?P<author>Tin|Bài|Thực hiện|Tác giả|Nhóm phóng viên)|(?P<signer>Người ký))\s*:\s*"
     r"|(?P<signed>\((?:đã ký|Đã ký)\))\s*"
     r"|(?P<agency_photo>Ảnh)\s+[A-ZĐ][A-ZĐ.+]{1,10}\s*/\s*")
+# The words every `_LABEL` opens with: a bare alternation of literals lets the regex engine skip
+# ahead to candidate first letters, which `_LABEL` itself (groups first) does not (~20× faster).
+_LABEL_HEAD = re.compile(r"Tin|Bài|Video|Clip|Ảnh|ẢNH|Nguồn ảnh|Thực hiện|Tác giả|Nhóm phóng viên|"
+                         r"Người ký|\((?:đã ký|Đã ký)\)")
 _AGENCY = re.compile(r"/\s*(?:[A-ZĐ][A-ZĐ+.]{1,10}|Vietnam\+|VnExpress|Dân trí)(?![a-zà-ỹđ])")
 _PIECES = re.compile(r"\s*[-–—,&]\s*|\s+và\s+")
 _REPORTER = re.compile(r"^(?:PV|CTV|BTV|Phóng viên|Nhóm PV)\s+")
@@ -57,7 +61,7 @@ def find_credits(text: str) -> tuple[Credit, ...]:
 
 
 def _labelled(text: str):
-    for label in word_finditer(_LABEL, text):
+    for label in word_finditer(_LABEL, text, head=_LABEL_HEAD):
         role = "photo" if label.group("photo") or label.group("agency_photo") else \
             "author" if label.group("author") or label.group("both") else "signer"  # or (đã ký)
         end = _run_end(text, label.end())

@@ -40,6 +40,7 @@ _IRREGULAR = re.compile(
     r"|(?P<no_slash>(\d{1,4})\s?[-–]\s?([A-ZĐƯ]{2,6})(?![\w/]|\s?/))"
     r"|(?P<year>(\d{1,5})/((?:19|20)\d\d)(?![\w/]))")
 _NUMBER_GLUE = re.compile(r"[\w/]")
+_DIGIT = re.compile(r"\d")  # every irregular number opens with one: the scan jumps to them
 _MIXED_CASE = {"ctr": "CTr", "ttg": "TTg", "ttr": "TTr", "qđi": "QĐi"}
 _SO = re.compile(r"(?<!\w)số\s*:?\s*$")
 # After a number written without "số", a lowercase word that is none of these makes it a count.
@@ -103,11 +104,21 @@ def _bare_type_before() -> re.Pattern:
     return re.compile(rf"(?<![^\W\d_])((?i:{words})(?:\s+{_QUALIFIER})?\s+số|{words})\s+$")
 
 
+@lru_cache(maxsize=1)
+def _bare_endings() -> tuple[str, ...]:
+    """What the text before a bare number must end with (case folded) for `_bare_type_before`
+    to match there: a cheap test that spares most of its searches."""
+    return tuple({"số", "nđ", "nq", "ct", *(t.word.casefold() for t in doc_types())})
+
+
 def _bare_numbers(text: str, lower: int, upper: int):
     """(start, end, number, type word as written) of each bare number in text[lower:upper]."""
     for digits in _SHORT_NUMBER.finditer(text, lower, upper):
         start = digits.start(1)
-        typed = _bare_type_before().search(text, max(lower, start - _BARE_REACH), start)
+        window = max(lower, start - _BARE_REACH)
+        if not text[window:start].rstrip().casefold().endswith(_bare_endings()):
+            continue
+        typed = _bare_type_before().search(text, window, start)
         if typed:
             yield start, digits.end(1), digits.group(1), typed.group(1)
 
@@ -207,7 +218,11 @@ def _irregular_number(match: re.Match) -> str:
 def _numbers(text: str, lower: int, upper: int):
     """(start, end, number, type word as written or None) of each number in text[lower:upper]."""
     taken = _Spans()
-    for pattern in _SCANS:
+    # every regular number holds a slash, every irregular one a slash or a dash: a sentence
+    # without them spares the scans (str.find is far cheaper than a regex search)
+    slash = text.find("/", lower, upper) >= 0
+    dash = slash or text.find("-", lower, upper) >= 0 or text.find("–", lower, upper) >= 0
+    for pattern in _SCANS if slash else ():
         for match in word_finditer(pattern, text, lower, upper, _NUMBER_GLUE):
             if taken.overlaps(*match.span()):
                 continue
@@ -215,7 +230,7 @@ def _numbers(text: str, lower: int, upper: int):
             before = _type_before().search(text, max(lower, match.start() - 30), match.start())
             yield match.start(), match.end(), canonical_number(match.group(0)), \
                 before.group(1) if before else None
-    for match in word_finditer(_IRREGULAR, text, lower, upper, _NUMBER_GLUE):
+    for match in word_finditer(_IRREGULAR, text, lower, upper, _NUMBER_GLUE, _DIGIT) if dash else ():
         if taken.overlaps(*match.span()):
             continue
         before = _type_before().search(text, max(lower, match.start() - 30), match.start())

@@ -158,6 +158,8 @@ def _relative(text: str, sentence: Sentence, upper: int, published: str | None) 
 
 def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
+    if not spans:  # roles go to named persons only: a sentence naming none spares the verb scans
+        return chairs, speakers, attendees
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
         if _TASKED.search(text, max(sentence.start, verb.start() - 60), verb.start()) \
                 or _TASK_AFTER.match(text, verb.end(), sentence.end):
@@ -202,9 +204,15 @@ def _subjects(spans, lower: int, verb: re.Match, after: bool, text: str) -> list
     return list(dict.fromkeys(n for pos, n in spans if start <= pos < verb.start()))
 
 
+_CLAUSE_END = re.compile(r"\.\s|\n|$")
+
+
 def _clause_end(text: str, pos: int) -> int:
-    match = re.compile(r"\.\s|\n|$").search(text, pos)
+    match = _CLAUSE_END.search(text, pos)
     return match.start() if match else len(text)
+
+
+_SHARED_SUBJECT = re.compile(r"[\s,]*(?:và\s+|cùng\s+)?")
 
 
 def _subject_start(text: str, lower: int, verb_start: int) -> int:
@@ -212,7 +220,7 @@ def _subject_start(text: str, lower: int, verb_start: int) -> int:
     start = lower
     for pattern in (CHAIR, SPEAK, ATTEND):
         for match in pattern.finditer(text, lower, verb_start):
-            if re.fullmatch(r"[\s,]*(?:và\s+|cùng\s+)?", text[match.end():verb_start]):
+            if _SHARED_SUBJECT.fullmatch(text[match.end():verb_start]):
                 continue  # "dự, chủ trì" / "dự và chủ trì": one subject for both verbs
             start = max(start, match.end())
     return start

@@ -47,6 +47,7 @@ _APOSTROPHE_NAME = re.compile(r"[A-ZĐ]['’][^\W\d_]")
 
 # A word of a name; names of Central Highlands peoples carry an apostrophe (`H'Hen`, `K'Mák`).
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
 
 
 @dataclass
@@ -67,7 +68,7 @@ def extract_persons(doc: "Prepared") -> list[PersonMention]:
             continue  # a quick scan spares the word-by-word one
         names = _names_with_posts(text, sentence)
         for i, name in enumerate(names):
-            if i and re.fullmatch(r"\s*\(\s*", text[names[i - 1].end:name.start]) \
+            if i and _OPEN_PAREN.fullmatch(text, names[i - 1].end, name.start) \
                     and text.startswith(")", name.end):
                 continue  # "Lê Văn A (Lê B)": an alias, not another person
             if name.cue or name.posts:
@@ -111,18 +112,22 @@ def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
 
 
 def _find_names(text: str, sentence: Sentence):
-    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)]
+    # Only capitalised words can be name words. A word left out still ends a run: the gap to
+    # the next word then holds it, and a run only grows across a single space.
+    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)
+             if text[m.start()].isupper()]
     run: list[tuple[int, int]] = []
     for start, end in words + [(sentence.end + 2, sentence.end + 2)]:
         word = text[start:end]
-        glued = run and text[run[-1][1]:start] == " " and not _case_change(text[run[-1][0]:run[-1][1]], word)
-        if _is_name_word(word) and (glued or not run):
+        name_word = _is_name_word(word)
+        if name_word and (not run or text[run[-1][1]:start] == " "
+                          and not _case_change(text[run[-1][0]:run[-1][1]], word)):
             run.append((start, end))
             continue
         name = _name_in_run(text, run) if len(run) >= 2 else None  # a name has 2+ words
         if name:
             yield name
-        run = [(start, end)] if _is_name_word(word) else []
+        run = [(start, end)] if name_word else []
 
 
 def _is_name_word(word: str) -> bool:
@@ -192,6 +197,11 @@ _ASSIGNED = re.compile(
     r"(?<!\w)(?:giao|miễn nhiệm|bổ nhiệm|cử|phê chuẩn|công nhận)\s+(?:(?:chức vụ|chức danh|chức)\s+)?")
 
 
+_PAREN_NOTE = re.compile(r"\s*\([^()]{0,160}\)")
+_TOWARDS = re.compile(r"(?<!\w)đối với (?:ông |bà |đồng chí )?$")
+_GROUP_COLON = re.compile(r"(?<!\w)(?:[Cc]ác|[Nn]hững) ([^:;.]{3,80}?)(?: gồm(?: có)?| là)?:")
+
+
 def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
     """`các Ủy viên Trung ương Đảng: A, B` gives the shared title to every listed name;
     so do `Hai Phó Bí thư là ông A và ông B`, `các phó bí thư gồm A (…), B (…)`; and
@@ -210,10 +220,10 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
             name.posts.insert(0, span)
             name.cue = True
             pos = name.end
-            paren = re.match(r"\s*\([^()]{0,160}\)", text[pos:sentence.end])
+            paren = _PAREN_NOTE.match(text[pos:sentence.end])
             pos += paren.end() if paren else 0
     for name in names:
-        if not re.search(r"(?<!\w)đối với (?:ông |bà |đồng chí )?$", text[max(sentence.start, name.start - 30):name.start]):
+        if not _TOWARDS.search(text[max(sentence.start, name.start - 30):name.start]):
             continue
         window_start = max(sentence.start, name.start - 200)
         verbs = list(_ASSIGNED.finditer(text, window_start, name.start))
@@ -223,7 +233,7 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
             if span:
                 name.posts.append(span)
                 name.cue = True
-    for match in re.finditer(r"(?<!\w)(?:[Cc]ác|[Nn]hững) ([^:;.]{3,80}?)(?: gồm(?: có)?| là)?:", text[sentence.start:sentence.end]):
+    for match in _GROUP_COLON.finditer(text[sentence.start:sentence.end]):
         head_start = sentence.start + match.start(1)
         span = post_span(text, head_start, sentence.start + match.end(1), anywhere=False)
         if not span:
@@ -267,10 +277,15 @@ def _merge(found: dict, article: Article, sentence: Sentence, name: _Name, text:
             mention.post_evidence.setdefault(post, evidence(article, sentence, start, end, EXTRACTOR))
 
 
+_GLUED_PREFIX = re.compile(r"(?<![^\W\d_])(Q|TP|Tp)\.(?=[A-ZĐÀ-Ỹ])")
+_FORMER = re.compile(r"^(Nguyên|Quyền) ")
+_LEVEL_WORD = re.compile(r"(?<=ủy )(?:tỉnh|thành phố) (?=[A-ZĐ])")
+
+
 def _clean_post(raw: str) -> str:
-    raw = re.sub(r"(?<![^\W\d_])(Q|TP|Tp)\.(?=[A-ZĐÀ-Ỹ])", r"\1. ", raw.replace("\x01", "-"))  # "Q.Tân Bình"
+    raw = _GLUED_PREFIX.sub(r"\1. ", raw.replace("\x01", "-"))  # "Q.Tân Bình"
     post = expand(raw)
-    post = re.sub(r"^(Nguyên|Quyền) ", lambda m: m.group(1).lower() + " ", post)
+    post = _FORMER.sub(lambda m: m.group(1).lower() + " ", post)
     return post.strip(" ,.;:-–(")
 
 
@@ -290,7 +305,7 @@ def _add_post(posts: list[str], post: str) -> list[str]:
 
 def _level_free(post: str) -> str:
     """`Bí thư Thành ủy thành phố Cần Thơ` and `Bí thư Thành ủy Cần Thơ` are one post."""
-    return re.sub(r"(?<=ủy )(?:tỉnh|thành phố) (?=[A-ZĐ])", "", fold_tones(post))
+    return _LEVEL_WORD.sub("", fold_tones(post))
 
 
 def _looks_like_name(text: str) -> bool:

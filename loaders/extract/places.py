@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from kg.facts import NamedMention, PersonMention
-from kg.gazetteer import find_mentions, lookup
+from kg.gazetteer import find_folded_mentions, lookup
 from kg.text import fold_tones, key
 from kg.vocab import expand, org_patterns
 from loaders.extract.spans import Sentence, evidence, word_finditer
@@ -27,9 +27,10 @@ def extract_provinces(doc: "Prepared", persons: list[PersonMention]) -> list[Nam
     longest = max((e - s for s, e, _ in names), default=0)
     found: dict[str, NamedMention] = {}
     for sentence in doc.sentences:
-        for start, end, province in find_mentions(sentence.text):
+        # a sentence starts after a space, so the pattern's lookbehind sees what it saw in sentence.text
+        for start, end, province in find_folded_mentions(text, sentence.start, sentence.end):
             if province and not _inside_name(names, longest, sentence, start, end):
-                span = evidence(article, sentence, sentence.start + start, sentence.start + end, "places.gazetteer")
+                span = evidence(article, sentence, start, end, "places.gazetteer")
                 found.setdefault(province.name, NamedMention(province.name, span))
     context = article.province_context and lookup(article.province_context)
     # "tỉnh"/"Tỉnh ủy" alone means the outlet's province only when no province is named
@@ -41,9 +42,8 @@ def extract_provinces(doc: "Prepared", persons: list[PersonMention]) -> list[Nam
 
 def _inside_name(names: list[tuple[int, int, str]], longest: int, sentence: Sentence,
                  start: int, end: int) -> bool:
-    """Whether text[start:end] of the sentence lies inside a person's name (`Lê Hà Nam`);
+    """Whether text[start:end] (absolute offsets) of the sentence lies inside a person's name (`Lê Hà Nam`);
     only names starting at most `longest` characters before it can hold it."""
-    start, end = sentence.start + start, sentence.start + end
     first = bisect.bisect_left(names, (max(sentence.start, end - longest),))
     for s, e, _ in names[first:bisect.bisect_right(names, (start, float("inf")))]:
         if s <= start and end <= e <= sentence.end:

@@ -68,12 +68,16 @@ def post_span(text: str, start: int, end: int, anywhere: bool) -> tuple[int, int
     return (post_start, post_end) if post_end - post_start > 2 else None
 
 
+_PAREN = re.compile(r"\s*\(([^()]{2,160})\)")
+_CLAUSE_END = re.compile(r";|\.\s|$")
+
+
 def posts_after(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
     posts = []
     if text[lower:lower + 1] in ("-", "–") and text[lower + 1:lower + 2].isupper():
         posts += _chain(text, lower + 1, upper)  # "Trần Văn A-Phó Bí thư Tỉnh ủy"
         lower = posts[-1][1] if posts else lower
-    paren = re.match(r"\s*\(([^()]{2,160})\)", text[lower:upper])
+    paren = _PAREN.match(text[lower:upper])
     if paren:  # "A (Chủ tịch UBND tỉnh)", "A (sinh năm 1959), Ủy viên …"
         inner = lower + paren.start(1)
         posts += _chain(text, inner, lower + paren.end(1))
@@ -100,7 +104,7 @@ def _chain(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
 def _office_posts(text: str, lower: int, upper: int, posts: list) -> list[tuple[int, int]]:
     """`A, Ủy viên TW Đảng, thôi giữ chức Bí thư Tỉnh ủy … để giữ chức vụ Phó Trưởng ban …`:
     posts after verbs of office in the rest of A's clause."""
-    clause = re.search(r";|\.\s|$", text[lower:upper])
+    clause = _CLAUSE_END.search(text[lower:upper])
     end = lower + clause.start()
     out = []
     for verb in _OFFICE_AFTER.finditer(text, lower, end):

@@ -49,7 +49,7 @@ class Prepared:
 
     @cached_property
     def unwrapped_sentences(self) -> tuple[Sentence, ...]:
-        return sentences(self.unwrapped)
+        return self.sentences if self.unwrapped == self.folded else sentences(self.unwrapped)
 
     @cached_property
     def dashed(self) -> str:
@@ -58,7 +58,11 @@ class Prepared:
 
     @cached_property
     def dashed_sentences(self) -> tuple[Sentence, ...]:
-        return sentences(self.dashed)
+        """The folded split: a hidden dash is neither a space nor a sentence end, so the
+        boundaries are the same; only the sentence texts show the hidden dashes."""
+        if self.dashed == self.folded:
+            return self.sentences
+        return tuple(Sentence(s.start, s.end, self.dashed[s.start:s.end]) for s in self.sentences)
 
     @cached_property
     def credits(self):

@@ -92,11 +92,15 @@ def _span(article, text, index, doc_id):
     return evidence(article, Sentence(start, end, text[start:end]), start, end, EXTRACTOR)
 
 
+_SEMICOLON = re.compile(";")
+_AND = re.compile(r"(?<!\w)và(?!\w)")
+
+
 def _clauses(text: str, sentence: Sentence):
     pos = sentence.start
-    for match in re.finditer(r";", text[sentence.start:sentence.end]):
-        yield pos, sentence.start + match.start()
-        pos = sentence.start + match.end()
+    for match in _SEMICOLON.finditer(text, sentence.start, sentence.end):
+        yield pos, match.start()
+        pos = match.end()
     yield pos, sentence.end
 
 
@@ -141,7 +145,7 @@ def _sources(text: str, before, verb) -> list[str]:
     sources = [before[-1][2]]
     for i in range(len(before) - 1, 0, -1):
         link = text[before[i - 1][1]:before[i][0]]
-        if re.search(r"(?<!\w)và(?!\w)", link) and len(link) < 90 and not any(p.search(link) for _, p in RELATION_VERBS):
+        if _AND.search(link) and len(link) < 90 and not any(p.search(link) for _, p in RELATION_VERBS):
             sources.insert(0, before[i - 1][2])
         else:
             break
@@ -160,7 +164,7 @@ def _coordinated(text: str, after) -> list[str]:
     targets = [after[0][2]]
     for prev, nxt in zip(after, after[1:]):
         link = text[prev[1]:nxt[0]]
-        if re.search(r"(?<!\w)và(?!\w)", link) and len(link) < 90 and not any(
+        if _AND.search(link) and len(link) < 90 and not any(
                 p.search(link) for _, p in RELATION_VERBS + ACTIONS):
             targets.append(nxt[2])
         else:

@@ -29,14 +29,17 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 def _split(text: str) -> list[Sentence]:
     out, start = [], 0
     for match in _BREAK.finditer(text):
-        before = text[start:match.start()].rstrip()
-        last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before.split() else ""
-        if match.group(0).count("\n") == 0 and last in _NO_BREAK:
+        if "\n" not in match.group(0) and _last_word(text[start:match.start()]) in _NO_BREAK:
             continue
         _append(out, text, start, match.start())
         start = match.end()
     _append(out, text, start, len(text))
     return out
+
+
+def _last_word(before: str) -> str:
+    words = before.rsplit(None, 1)
+    return words[-1].rstrip(".").casefold() if words else ""
 
 
 def _append(out: list, text: str, start: int, end: int) -> None:
@@ -54,18 +57,30 @@ def at_word_start(text: str, pos: int, not_after: re.Pattern = _WORD_CHAR) -> bo
 
 
 def word_finditer(pattern: re.Pattern, text: str, lower: int = 0, upper: int | None = None,
-                  not_after: re.Pattern = _WORD_CHAR):
+                  not_after: re.Pattern = _WORD_CHAR, head: re.Pattern | None = None):
     """Matches of `pattern` whose first character does not follow a `not_after` character
     (by default: matches that start a word). Written as a leading lookbehind in the pattern,
     that check stops the regex engine from skipping ahead to candidate first characters, which
-    makes a whole-text scan about 20× slower."""
+    makes a whole-text scan about 20× slower. `head`, a quick pattern every match starts with
+    (`\\d`), picks the positions where `pattern` is tried, for patterns the engine cannot skip on."""
     pos, upper = lower, len(text) if upper is None else upper
-    while match := pattern.search(text, pos, upper):
+    while match := _search(pattern, head, text, pos, upper):
         if at_word_start(text, match.start(), not_after):
             yield match
             pos = max(match.end(), match.start() + 1)
         else:
             pos = match.start() + 1
+
+
+def _search(pattern: re.Pattern, head: re.Pattern | None, text: str, pos: int, upper: int):
+    """`pattern.search(text, pos, upper)`, trying only where `head` matches when given."""
+    if head is None:
+        return pattern.search(text, pos, upper)
+    while start := head.search(text, pos, upper):
+        if match := pattern.match(text, start.start(), upper):
+            return match
+        pos = start.start() + 1
+    return None
 
 
 def evidence(article: Article, sentence: Sentence, start: int, end: int, extractor: str) -> Evidence:

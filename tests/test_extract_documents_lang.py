@@ -31,7 +31,7 @@ Số: 36/KH-UBND
 Lạng Sơn, ngày 04 tháng 3 năm 2024
 KẾ HOẠCH
 Thực hiện Kết luận số 71-KL/TW ngày 10/01/2024 của Bộ Chính trị về công tác dân vận, UBND tỉnh ban hành
-Kế hoạch triển khai trên địa bàn tỉnh như sau:
+Kế hoạch triển khai cụ thể như sau:
 I. MỤC ĐÍCH, YÊU CẦU
 1. Thực hiện Kế hoạch số 12/KH-UBND, các sở đã tổ chức tuyên truyền.
 """
@@ -271,8 +271,8 @@ def test_a_count_after_a_type_word_is_not_a_number():
     ("UBND tỉnh Lâm Đồng ban hành Quyết định số 5/QĐ-UBND.", "5/QĐ-UBND", "Ủy ban nhân dân tỉnh Lâm Đồng"),
     ("UBND huyện Hoàng Su Phì ban hành Quyết định số 6/QĐ-UBND.", "6/QĐ-UBND",
      "Ủy ban nhân dân huyện Hoàng Su Phì"),
-    ("Quán triệt Nghị quyết số 60-NQ/TW Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng khóa XIII về "
-     "chính sách.", "60-NQ/TW", "Hội nghị lần thứ 11 Ban Chấp hành Trung ương Đảng khóa XIII"),
+    ("Quán triệt Nghị quyết số 60-NQ/TW Hội nghị lần thứ 9 Ban Chấp hành Trung ương Đảng khóa XIII về "
+     "chính sách.", "60-NQ/TW", "Hội nghị lần thứ 9 Ban Chấp hành Trung ương Đảng khóa XIII"),
 ])
 def test_issuer_spans_stop_where_the_subject_ends(sentence, number, issuer):
     d = docs(gold(sentence))[number]

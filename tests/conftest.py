@@ -39,6 +39,16 @@ def example_store(tmp_path):
     db.close()
 
 
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """The bundled examples in an embedded store file, shared by a module's tests (the Neo4j
+    modules copy it to the server)."""
+    db = SQLiteStore(str(tmp_path_factory.mktemp("source") / "kg.db"))
+    assert ingest(db, [str(EXAMPLES)]).new == 4
+    yield db
+    db.close()
+
+
 @pytest.fixture
 def expected_seed() -> dict:
     return json.loads(need(EXPECTED).read_text(encoding="utf-8"))

@@ -32,13 +32,6 @@ def _bolt(uri):
     return neo4j_server.bolt_store(uri)
 
 
-@pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    db = SQLiteStore(str(tmp_path_factory.mktemp("source") / "kg.db"))
-    assert ingest(db, [str(EXAMPLES)]).new == 4
-    yield db
-    db.close()
-
 
 @pytest.fixture(scope="module")
 def pushed(neo4j_uri, source):

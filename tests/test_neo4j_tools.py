@@ -42,14 +42,6 @@ def empty_neo4j(neo4j_uri):
     return neo4j_uri
 
 
-@pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    """The bundled examples in an embedded store file."""
-    db = SQLiteStore(str(tmp_path_factory.mktemp("source") / "kg.db"))
-    assert ingest(db, [str(EXAMPLES)]).new == 4
-    yield db
-    db.close()
-
 
 def _bolt(uri, **options):
     return neo4j_server.bolt_store(uri, **options)

@@ -107,7 +107,7 @@ def _query_calls(sqlite) -> dict:
 def run(uri: str, articles: int, batch: int, repeat: int, workdir: Path) -> dict:
     from kg.ingest import ingest
     from kg.push import push
-    from kg.stores.bolt import BoltStore
+    from kg.stores.neo4j import BoltStore
     from kg.stores.sqlite import SQLiteStore
 
     corpus = write_corpus(workdir / "synthetic.jsonl", articles)

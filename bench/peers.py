@@ -80,7 +80,7 @@ class Server:
                 self.proc.wait(30)
 
     def store(self):
-        from kg.stores.bolt import BoltStore
+        from kg.stores.neo4j import BoltStore
         return BoltStore(self.uri, user="neo4j", password=PASSWORD)
 
 

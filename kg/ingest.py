@@ -18,7 +18,7 @@ from kg.rdf.persist import sync as sync_sparql_store
 from kg.resolver import resolve
 from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
 from kg.stores.base import Store
-from kg.stores.sqlite_rows import Rows
+from kg.stores.sqlite.rows import Rows
 from loaders.detect import max_article_bytes, positive_setting
 from loaders.extract import extract
 from loaders.html import use_outlet_files
@@ -236,7 +236,7 @@ def _prepare_for(store: Store) -> Callable[[Facts], Facts | Rows]:
     it could not write into that article's error instead of a failed batch."""
     from kg.stores.sqlite import SQLiteStore
     if isinstance(store, SQLiteStore):
-        from kg.stores.sqlite_rows import rows_of
+        from kg.stores.sqlite.rows import rows_of
         return rows_of
     return lambda facts: facts
 

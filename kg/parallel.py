@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kg.errors import InputError
 from kg.facts import Article
-from kg.stores.sqlite_rows import Rows, rows_of
+from kg.stores.sqlite.rows import Rows, rows_of
 
 Outcome = Rows | InputError | str  # a str is an extraction failure message
 _worker_known: Callable[[str], list[str]] | None = None

@@ -2,7 +2,7 @@
 
 A batch is one managed transaction: one `UNWIND $rows` statement (at most ROWS rows) per label
 and per relationship type for the batch's articles, the nodes they claim, their claims and their
-facts, read straight from the SQLite tables and written by `kg.stores.neo4j_write` (the Bolt
+facts, read straight from the SQLite tables and written by `kg.stores.neo4j.write` (the Bolt
 store's own writer). So the push is
 
 * resumable — an interrupted push leaves whole batches; a re-run skips every article whose
@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from kg.errors import StoreError
-from kg.stores import neo4j_write as write
+from kg.stores.neo4j import write
 from kg.stores.base import Store
-from kg.stores.neo4j_layout import ARTICLE, CLAIMS, NODE_LABEL, article_map, claim_map, fact_rows, node_map
-from kg.stores.neo4j_write import ROWS, chunks
+from kg.stores.neo4j.layout import ARTICLE, CLAIMS, NODE_LABEL, article_map, claim_map, fact_rows, node_map
+from kg.stores.neo4j.write import ROWS, chunks
 
 BATCH = 1000  # articles per transaction
 PRUNE = 200  # articles retracted per transaction

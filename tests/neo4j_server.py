@@ -111,5 +111,5 @@ def clear(uri: str) -> None:
 
 def bolt_store(uri: str, **options):
     """A BoltStore on the test server, as the test user."""
-    from kg.stores.bolt import BoltStore
+    from kg.stores.neo4j import BoltStore
     return BoltStore(uri, user="neo4j", password=PASSWORD, **options)

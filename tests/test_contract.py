@@ -189,21 +189,21 @@ def test_retract_matches_sqlite(neo4j_uri, tmp_path):
 
 
 def test_wrong_password_is_a_store_error(neo4j_uri):
-    from kg.stores.bolt import BoltStore
+    from kg.stores.neo4j import BoltStore
     with pytest.raises(StoreError) as info:
         BoltStore(neo4j_uri, user="neo4j", password="wrong-password")
     assert "\n" not in str(info.value)
 
 
 def test_closed_port_is_a_store_error(neo4j_uri):
-    from kg.stores.bolt import BoltStore
+    from kg.stores.neo4j import BoltStore
     with pytest.raises(StoreError) as info:
         BoltStore(f"bolt://127.0.0.1:{_free_port()}", password=PASSWORD)
     assert "\n" not in str(info.value)
 
 
 def test_missing_database_is_a_store_error(neo4j_uri):
-    from kg.stores.bolt import BoltStore
+    from kg.stores.neo4j import BoltStore
     with pytest.raises(StoreError) as info:
         BoltStore(neo4j_uri, password=PASSWORD, database="nosuchdb")
     assert "nosuchdb" in str(info.value)

@@ -275,7 +275,7 @@ def test_a_query_past_the_query_timeout_is_stopped_by_the_server(pushed, neo4j_u
 
 
 def test_a_server_that_hangs_mid_query_fails_within_the_query_timeout(pushed, neo4j_uri, monkeypatch):
-    from kg.stores.bolt import GRACE, BoltStore
+    from kg.stores.neo4j import GRACE, BoltStore
     proxy = FreezingProxy(int(neo4j_uri.rsplit(":", 1)[1]))
     monkeypatch.setenv("KG_NEO4J_QUERY_TIMEOUT", "1")
     try:

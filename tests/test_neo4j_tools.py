@@ -24,7 +24,7 @@ from kg.export.neo4j import ARRAY_DELIMITER, cypher_literal, cypher_string, impo
 from kg.ingest import ingest
 from kg.model import schema
 from kg.push import push
-from kg.stores.neo4j_layout import rel_type
+from kg.stores.neo4j.layout import rel_type
 from kg.stores.sqlite import SQLiteStore
 from tests import neo4j_server
 from tests.conftest import EXAMPLES

@@ -19,7 +19,7 @@ import kg.ingest
 from kg.errors import StoreError
 from kg.ingest import forget, ingest
 from kg.stores.sqlite import SQLiteStore
-from kg.stores.sqlite_schema import SCHEMA_VERSION
+from kg.stores.sqlite.schema import SCHEMA_VERSION
 from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,7 @@ import pytest
 from kg.facts import Article
 from kg.graph import Node
 from kg.ingest import facts_for, ingest
-from kg.stores import sqlite_reads
+from kg.stores.sqlite import reads as sqlite_reads
 from kg.stores.base import MeetingFilter, Store
 from kg.stores.sqlite import SQLiteStore
 from tests.composed import CHAIR, CHILDREN, HUB, article, lineage_store, meetings_store

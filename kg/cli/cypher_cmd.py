@@ -19,7 +19,7 @@ def cypher_cmd(query: Annotated[str, typer.Argument(help="A Cypher query (read-o
                store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Run a read-only Cypher query on a Neo4j store (--store bolt://…); the server refuses writes."""
     from kg.cli.rdf_cmd import _query_text
-    from kg.stores.bolt_cypher import cypher, parse_params
+    from kg.stores.neo4j.cypher import cypher, parse_params
     params = parse_params(param or [])
     with open_store(store, create=False) as db:
         result = cypher(db, _query_text(query), params)

@@ -1,6 +1,6 @@
 """Neo4j bulk formats: `neo4j-admin database import` CSVs and a Cypher script.
 
-Both write the Bolt store's layout (`kg.stores.neo4j_layout`): entity and Article nodes with
+Both write the Bolt store's layout (`kg.stores.neo4j.layout`): entity and Article nodes with
 native properties, CLAIMS from articles, one relationship per fact with its articles' evidence
 in lists, and each scoped document's IN_PROVINCE, so the loaded database is itself a kg store
 (`kg stats --store bolt://…` answers as the source does). Labels and relationship types come
@@ -20,7 +20,7 @@ from kg.errors import StoreError
 from kg.model import schema
 from kg.export import neo4j_rows as read
 from kg.stores.base import Store
-from kg.stores.neo4j_layout import CLAIMS, NODE_LABEL, SCOPE_REL, fact_keys, label, rel_type, schema_statements
+from kg.stores.neo4j.layout import CLAIMS, NODE_LABEL, SCOPE_REL, fact_keys, label, rel_type, schema_statements
 
 ARRAY_DELIMITER = "\x1f"  # U+001F (unit separator): no name or alias contains it
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

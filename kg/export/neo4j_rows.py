@@ -8,7 +8,7 @@ from kg.errors import StoreError
 from kg.model import schema
 from kg.push import edge_claims, node_claims
 from kg.stores.base import Store
-from kg.stores.neo4j_layout import ARTICLE, article_map, claim_map, fact_dates, fact_rows, label, node_map
+from kg.stores.neo4j.layout import ARTICLE, article_map, claim_map, fact_dates, fact_rows, label, node_map
 
 
 def db_of(store: Store):

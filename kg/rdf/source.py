@@ -178,7 +178,7 @@ def _sqlite_reader(store: Store) -> SQLiteReader | None:
     written; any other layout falls back to the `Store` interface rather than failing."""
     try:
         from kg.stores.sqlite import SQLiteStore
-        from kg.stores.sqlite import _edge as edge_from_row  # the store's own row → Edge
+        from kg.stores.sqlite.reads import _edge as edge_from_row  # the store's own row → Edge
     except ImportError:
         return None
     db = getattr(store, "db", None)

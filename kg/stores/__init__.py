@@ -18,7 +18,7 @@ def open_store(location: str | None = None, create: bool = True, mapped: bool = 
     (`mapped`: memory-mapped reads, for point queries)."""
     location = store_location(location)
     if location.split("://")[0] in ("bolt", "neo4j", "bolt+s", "neo4j+s", "bolt+ssc", "neo4j+ssc"):
-        from kg.stores.bolt import BoltStore  # the driver loads only when asked for
+        from kg.stores.neo4j import BoltStore  # the driver loads only when asked for
         return BoltStore(location, **options)
     from kg.stores.sqlite import SQLiteStore
     return SQLiteStore(location, create=create, mapped=mapped)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from kg.errors import KgError, StoreError
-from kg.stores.bolt_reads import _wrap_errors
+from kg.stores.neo4j.reads import _wrap_errors
 
 
 def parse_params(pairs: list[str]) -> dict:

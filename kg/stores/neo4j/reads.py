@@ -13,7 +13,7 @@ from functools import wraps
 from kg.errors import StoreError
 from kg.graph import Edge, Node
 from kg.stores.base import MeetingFilter, cap_neighbours, find_key
-from kg.stores.neo4j_layout import (ARTICLE, NODE_LABEL, NODE_RETURN, SCOPE_REL, article_meta, claims_of,
+from kg.stores.neo4j.layout import (ARTICLE, NODE_LABEL, NODE_RETURN, SCOPE_REL, article_meta, claims_of,
                                      edge_types, fact_keys, label, node_from_row, node_return, node_types, rel_type,
                                      reversed_type)
 from kg.text import ascii_key

@@ -1,12 +1,12 @@
 """Neo4j over Bolt: the same claim model as the SQLite store, as a property graph laid out
-as `kg.stores.neo4j_layout` describes (one relationship per fact, claims from articles, native
+as `kg.stores.neo4j.layout` describes (one relationship per fact, claims from articles, native
 values, labels and types from the schema only).
 
 Writes: the id constraint and read indexes are confirmed when the store opens; a batch of
 articles is one managed (retried) transaction with one `UNWIND $rows` per label and per
 relationship type, parameters only. An article whose content hash is stored is skipped, a
 changed one is retracted first, so re-runs are idempotent. Credentials: arguments, else
-`KG_NEO4J_USER`, `KG_NEO4J_PASSWORD`, `KG_NEO4J_DATABASE`; timeouts: `kg.stores.bolt_session`.
+`KG_NEO4J_USER`, `KG_NEO4J_PASSWORD`, `KG_NEO4J_DATABASE`; timeouts: `kg.stores.neo4j.store`.
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from kg.errors import StoreError
 from kg.facts import Evidence
 from kg.graph import Edge, Facts
-from kg.stores import neo4j_write as write
+from kg.stores.neo4j import write
 from kg.stores.base import Store, UpsertResult
-from kg.stores.bolt_reads import BoltReads, _one_line, _wrap_errors
-from kg.stores.neo4j_layout import (ARTICLE, NODE_LABEL, OLD_SCHEMA, article_map, claim_map, fact_rows, node_map,
+from kg.stores.neo4j.reads import BoltReads, _one_line, _wrap_errors
+from kg.stores.neo4j.layout import (ARTICLE, NODE_LABEL, OLD_SCHEMA, article_map, claim_map, fact_rows, node_map,
                                      schema_statements)
 
 
@@ -43,7 +43,7 @@ def timeouts() -> tuple[float, float]:
         seconds("KG_NEO4J_QUERY_TIMEOUT", QUERY_TIMEOUT)
 
 
-class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: bolt_reads
+class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: reads.py
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, retry_seconds: float | None = None):
         """Credentials and database come from the arguments, else `KG_NEO4J_USER` (default

@@ -14,7 +14,7 @@ from kg.stores.base import MeetingFilter, Span, cap_neighbours
 from kg.text import ascii_key, key
 
 # Claims and edges are read through the `claims`/`edges` views where the evidence sentence is
-# needed, and from their tables (`claim_rows`/`edge_rows`) otherwise (see sqlite_schema).
+# needed, and from their tables (`claim_rows`/`edge_rows`) otherwise (see schema.py).
 # Indexes for reads: alias keys in order (find's dense walk), nodes by type and date (meetings
 # and documents newest first), who points at a node (covering: counts and ids without reading
 # edge rows). Each also serves what a narrower index used to (dropped: one less to keep up on

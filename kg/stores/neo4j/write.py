@@ -1,4 +1,4 @@
-"""The Cypher that writes kg's layout (`kg.stores.neo4j_layout`) in a transaction: used by the
+"""The Cypher that writes kg's layout (`kg.stores.neo4j.layout`) in a transaction: used by the
 Bolt store's upsert/retract and by `kg push`, so both write the same graph the same way.
 
 Every statement is `UNWIND $rows` with parameters; labels, types and property names come
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kg.errors import StoreError
-from kg.stores.neo4j_layout import (ARTICLE, CLAIMS, DATES_CLAUSE, NODE_LABEL, SCOPE_REL, append_clause,
+from kg.stores.neo4j.layout import (ARTICLE, CLAIMS, DATES_CLAUSE, NODE_LABEL, SCOPE_REL, append_clause,
                                      claim_props, edge_types, fact_keys, label, node_map, rel_type,
                                      reversed_type, without_article)
 

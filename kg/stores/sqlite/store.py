@@ -17,12 +17,12 @@ from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
 from kg.mentions import dated_base, restore
 from kg.stores.base import Store, UpsertResult
-from kg.stores.sqlite_rows import Rows, rows_of
-from kg.stores.sqlite_reads import SQLiteReads, _edge, _marks, _node
-from kg.stores.sqlite_schema import connect, prepare
+from kg.stores.sqlite.rows import Rows, rows_of
+from kg.stores.sqlite.reads import SQLiteReads, _edge, _marks, _node
+from kg.stores.sqlite.schema import connect, prepare
 
 
-class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: sqlite_reads
+class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: reads.py
     def __init__(self, path: str, create: bool = True, mapped: bool = False):
         """`mapped`: read through a memory map (up to 2 GB), which halves heavy queries; off for
         ingest and exports, whose resident memory would otherwise grow with the store."""

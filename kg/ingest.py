@@ -14,6 +14,7 @@ from kg.budget import OverBudget, article_budget, article_seconds
 from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
+from kg.model import conform
 from kg.rdf.persist import sync as sync_sparql_store
 from kg.resolver import resolve
 from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
@@ -238,7 +239,7 @@ def _prepare_for(store: Store) -> Callable[[Facts], Facts | Rows]:
     if isinstance(store, SQLiteStore):
         from kg.stores.sqlite.rows import rows_of
         return rows_of
-    return lambda facts: facts
+    return conform  # the facts, or that article's error
 
 
 def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: dict) -> None:

@@ -356,8 +356,8 @@ def _composed_store(path):
         for n, doc in enumerate(docs):
             add(doc, "Document", f"{n}/QĐ", number=f"{n}/QĐ", doc_type="Quyết định", issuer=NASTY,
                 date=["2016-09-20", "2016-02-30"][n], resolved=bool(n))
-        facts.add_edge(person, "HOLDS", post, ev, attested="2021-10-04", **({"start": "2016-09", "end": "2020"} if i else {}))
-        facts.add_edge(other, "HOLDS", post, ev, attested="2021", start="sometime")
+        facts.add_edge(person, "HOLDS", post, ev, attested=["2021-10-04", "2016-09", "2021"][i])
+        facts.add_edge(other, "HOLDS", post, ev, attested="2021")
         facts.add_edge(post, "POST_IN", org, ev)
         facts.add_edge(org, "IN_PROVINCE", province, ev)
         facts.add_edge(meeting, "CHAIRED_BY", person, Evidence(article_id, 0, 0, "", ""))  # a claim without evidence

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg import types
 from kg.errors import StoreError
 from kg.model import schema
 from kg.export import neo4j_rows as read
@@ -117,18 +118,8 @@ def write_cypher(store: Store, out_file: Path, base_iri: str) -> dict:
 
 # -- neo4j-admin CSV --------------------------------------------------------------------------
 def _kind(value) -> str:
-    if hasattr(value, "iso_format"):
-        return "date"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, list):
-        inner = {_kind(v) for v in value}
-        return (inner.pop() if len(inner) == 1 else "string") + "[]" if inner else "[]"
-    return "string"
+    """The neo4j-admin type of a value ("" for text)."""
+    return types.of_value(value).csv
 
 
 def _column_type(kinds: set[str]) -> str:
@@ -138,8 +129,7 @@ def _column_type(kinds: set[str]) -> str:
     if kinds and all(k.endswith("[]") for k in kinds):
         inner = {k[:-2] for k in kinds} - {""}
         return (inner.pop() if len(inner) == 1 else "string") + "[]"
-    kind = kinds.pop() if len(kinds) == 1 else "string"
-    return "" if kind == "string" else kind
+    return kinds.pop() if len(kinds) == 1 else ""
 
 
 def _plain(value) -> str:

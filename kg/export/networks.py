@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg import types
 from kg.errors import KgError
 from kg.model import schema
 from kg.stores.base import Store
@@ -15,19 +16,13 @@ from kg.stores.base import Store
 
 def _node_attrs(node) -> dict:
     declared = schema().nodes.get(node.type)
-    kinds = {p.name: p.type for p in declared.properties.values()} if declared else {}
+    kinds = {p.name: p.kind for p in declared.properties.values()} if declared else {}
     attrs = {"type": node.type, "name": node.name}
     for key, value in node.props.items():
         if value is None or isinstance(value, (list, dict)):
             continue  # GraphML and GEXF hold scalars only
-        kind = kinds.get(key)
         # one attribute, one type across nodes: declared integers/booleans keep their type, the rest is text
-        if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
-            attrs[key] = value
-        elif kind == "boolean" and isinstance(value, bool):
-            attrs[key] = value
-        else:
-            attrs[key] = str(value)
+        attrs[key] = kinds.get(key, types.STRING).graphml(value)
     return attrs
 
 

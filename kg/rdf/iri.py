@@ -7,22 +7,19 @@ any unsafe character inside an id can never fake a path step.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from functools import lru_cache
 from urllib.parse import quote
 
+from kg import types
 from kg.errors import KgError
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = types.XSD
 _UNSAFE_BASE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # N-Triples string escapes; each is also a JSON escape, which the JSON-LD writer relies on.
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
             **{c: f"\\u{c:04X}" for c in range(0x20) if c not in (9, 10, 13)}, 0x7F: "\\u007F"}
-_YEAR = re.compile(r"^\d{4}$")
-_YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_MONTH_DAY = re.compile(r"^--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")  # a day whose year is unknown
 
 
 class IriError(KgError):
@@ -92,32 +89,12 @@ def literal(text: str, datatype: str | None = None, lang: str | None = None) -> 
     return f"{body}^^<{datatype}>" if datatype and datatype != XSD + "string" else body
 
 
-def date_literal(value: str) -> str:
+def date_literal(value) -> str:
     """Full ISO dates are xsd:date; `YYYY-MM` gYearMonth; `YYYY` gYear; `--MM-DD` (no year
     known) gMonthDay; anything else stays a plain literal rather than an ill-typed date."""
-    value = str(value)
-    if _YEAR.match(value):
-        return literal(value, XSD + "gYear")
-    if _YEAR_MONTH.match(value):
-        return literal(value, XSD + "gYearMonth")
-    if _MONTH_DAY.match(value):
-        return literal(value, XSD + "gMonthDay")
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return literal(value)
-    return literal(value, XSD + "date") if len(value) == 10 else literal(value)
+    return typed_literal(value, "date")
 
 
 def typed_literal(value, kind: str) -> str:
-    """A property value as its schema type says (`string`, `date`, `integer`, `boolean`)."""
-    if kind == "date":
-        return date_literal(value)
-    if kind == "boolean":
-        return literal("true" if value in (True, "true", 1) else "false", XSD + "boolean")
-    if kind == "integer" and not isinstance(value, bool):
-        try:
-            return literal(str(int(value)), XSD + "integer")
-        except (TypeError, ValueError):
-            pass  # not a number: kept as text, so SHACL reports it instead of the export failing
-    return literal(str(value))
+    """A property value as its schema type says (`kg.types`: string, date, integer, boolean)."""
+    return literal(*types.get(kind).rdf(value))

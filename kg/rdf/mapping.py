@@ -29,10 +29,6 @@ MAPPING_TERMS = (
      "The org:Post a membership is of (ORG relates a Membership to an organisation and a role, not to a post)."),
     ("kg:attestedOn", "DatatypeProperty", "dcterms:date", "ngày ghi nhận", "attested on",
      "The publication date of an article attesting a membership (in that article's evidence graph)."),
-    ("kg:statedStart", "DatatypeProperty", None, "bắt đầu (theo bài)", "stated start",
-     "The start of a term as an article states it (in that article's evidence graph)."),
-    ("kg:statedEnd", "DatatypeProperty", None, "kết thúc (theo bài)", "stated end",
-     "The end of a term as an article states it (in that article's evidence graph)."),
     ("kg:datePublishedPartial", "DatatypeProperty", None, "ngày đăng (không đủ)", "partial publication date",
      "A publication date known only to the year, month or day-of-year (schema:datePublished takes full dates)."),
     ("kg:startDatePartial", "DatatypeProperty", None, "ngày diễn ra (không đủ)", "partial start date",
@@ -50,9 +46,8 @@ STANDARD_TERMS = ("org:Membership", "org:member", "org:hasMembership", "org:orga
                   "oa:TextPositionSelector", "oa:TextQuoteSelector", "eli:applies", "eli:number", "eli:title_short",
                   "schema:interactionStatistic", "schema:InteractionCounter", "skos:Concept", "skos:ConceptScheme",
                   "skos:closeMatch", "void:Dataset", "dcat:Dataset")
-# Full dates keep the standard property; a partial date goes to kg's own (one type per property).
-PARTIAL_DATE = {"schema:datePublished": "kg:datePublishedPartial", "schema:startDate": "kg:startDatePartial",
-                "eli:date_document": "kg:dateDocumentPartial"}
+# Full dates keep the standard property; a partial date goes to kg's own (model.yaml `partial`).
+PARTIAL_DATE = {p.rdf: p.partial for n in schema().nodes.values() for p in n.properties.values() if p.partial}
 # Values that are codes or numbers, not Vietnamese text: no language tag.
 UNTAGGED = {"eli:number", "schema:identifier", "schema:url"}
 ACTION_ROLE = "kg:action_{}"  # ACTS_ON's action values become prov:Role individuals
@@ -116,7 +111,6 @@ class T:
     STATEMENT, SUBJECT, PREDICATE, OBJECT = (term(f"rdf:{x}") for x in ("Statement", "subject", "predicate", "object"))
     MEMBERSHIP, MEMBER, MEMBER_DURING = term("org:Membership"), term("org:member"), term("org:memberDuring")
     POST, ATTESTED = term("kg:post"), term("kg:attestedOn")
-    STATED_START, STATED_END = term("kg:statedStart"), term("kg:statedEnd")
     INTERVAL, INSTANT = term("time:Interval"), term("time:Instant")
     BEGINNING, END = term("time:hasBeginning"), term("time:hasEnd")
     USAGE, QUALIFIED_USAGE, ENTITY, HAD_ROLE = (term(f"prov:{x}") for x in ("Usage", "qualifiedUsage", "entity", "hadRole"))

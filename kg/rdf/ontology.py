@@ -16,7 +16,6 @@ from kg.rdf.mapping import ACTION_ROLE, MAPPING_TERMS, PARTIAL_DATE, STANDARD_TE
 from kg.rdf.render import Compactor, turtle
 
 ONTOLOGY_IRI = "https://kg.example.org/ontology"
-XSD_OF = {"string": "xsd:string", "date": "xsd:date", "integer": "xsd:integer", "boolean": "xsd:boolean"}
 HEADER = "# Generated from schemas/model.yaml by `python -m kg.rdf.ontology`; do not edit by hand.\n"
 # Which ELI property a document's IMPLEMENTS edge becomes, and why (written into the ontology).
 IMPLEMENTS_CHOICE = (
@@ -58,7 +57,7 @@ def _node_properties() -> list[str]:
             if p.rdf in OBJECT_RANGES:
                 out.append(_term(p.rdf, "ObjectProperty", label, [f"rdfs:domain {node.rdf}", f"rdfs:range {OBJECT_RANGES[p.rdf]}"]))
             else:
-                out.append(_term(p.rdf, "DatatypeProperty", label, [f"rdfs:domain {node.rdf}", f"rdfs:range {XSD_OF[p.type]}"]))
+                out.append(_term(p.rdf, "DatatypeProperty", label, [f"rdfs:domain {node.rdf}", f"rdfs:range {p.kind.xsd}"]))
     return out
 
 

@@ -9,14 +9,14 @@ with minInclusive 0: that is what any store gives back, so a round-trip still co
 """
 from __future__ import annotations
 
+from kg import types
 from kg.model import schema
 from kg.rdf.iri import literal
-from kg.rdf.mapping import ACTION_ROLE, PARTIAL_DATE, UNTAGGED, prefixes
-from kg.rdf.ontology import XSD_OF
+from kg.rdf.mapping import ACTION_ROLE, UNTAGGED, prefixes
 
 SHAPES = "https://kg.example.org/shapes#"
 HEADER = "# Generated from schemas/model.yaml by `python -m kg.rdf.ontology`; do not edit by hand.\n"
-PARTIAL = "sh:or ( [ sh:datatype xsd:gYearMonth ] [ sh:datatype xsd:gYear ] [ sh:datatype xsd:gMonthDay ] )"
+PARTIAL = types.PARTIAL_DATE.shacl
 TEXT = "sh:datatype rdf:langString"
 # Properties whose value is a resource rather than a literal, and what it must be.
 RESOURCE = {"eli:type_document": "sh:class eli:ResourceType", "schema:url": "sh:nodeKind sh:IRI",
@@ -39,12 +39,9 @@ def _property_shapes(p) -> list[str]:
         return [_prop(p.rdf, RESOURCE[p.rdf])]
     if p.rdf == "eli:number":  # a number, or the short title of an unnumbered law (one of them)
         return [_prop("eli:number", "sh:datatype xsd:string"), _prop("eli:title_short", "sh:datatype xsd:string")]
-    if p.type == "date":
-        shapes = [_prop(p.rdf, "sh:datatype xsd:date")]
-        return shapes + ([_prop(PARTIAL_DATE[p.rdf], PARTIAL)] if p.rdf in PARTIAL_DATE else [])
-    if p.type == "string":
-        return [_prop(p.rdf, "sh:datatype xsd:string" if p.rdf in UNTAGGED else TEXT, min_count=int(p.required))]
-    return [_prop(p.rdf, f"sh:datatype {XSD_OF[p.type]}", min_count=int(p.required))]
+    tagged = p.kind is types.STRING and p.rdf not in UNTAGGED  # Vietnamese text: rdf:langString
+    shapes = [_prop(p.rdf, TEXT if tagged else p.kind.shacl, min_count=int(p.required))]
+    return shapes + ([_prop(p.partial, types.PARTIAL_DATE.shacl)] if p.partial else [])
 
 
 def _node_shapes() -> list[str]:
@@ -77,8 +74,6 @@ def _mapping_shapes() -> list[str]:
             _prop("org:organization", "sh:class org:Organization"), _prop("org:role", "sh:class org:Role"),
             _prop("prov:wasDerivedFrom", article, min_count=1, max_count=None),
             _prop("kg:attestedOn", "sh:or ( [ sh:datatype xsd:date ] " + PARTIAL[8:], max_count=None),
-            _prop("kg:statedStart", "sh:or ( [ sh:datatype xsd:date ] " + PARTIAL[8:], max_count=None),
-            _prop("kg:statedEnd", "sh:or ( [ sh:datatype xsd:date ] " + PARTIAL[8:], max_count=None),
             _prop("org:memberDuring", "sh:class time:Interval")]),
         _shape("Usage", "prov:Usage", [_prop("prov:entity", "sh:class eli:LegalResource", min_count=1),
                                        _prop("prov:hadRole", f"sh:in ( {actions} )", min_count=1)]),

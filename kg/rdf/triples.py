@@ -4,7 +4,7 @@ Every writer (N-Triples, Turtle, TriG, JSON-LD) and the persistent SPARQL store 
 blocks, so the RDF a node or edge becomes is decided here once. Two kinds:
 
 - the merged graph (the default graph of every export): each node, each distinct edge once,
-  one `org:Membership` per (person, post, stated term) and one `prov:Usage` per (meeting,
+  one `org:Membership` per (person, post) and one `prov:Usage` per (meeting,
   document, action) over all the articles claiming them;
 - one article's evidence (a named graph): what that article claims, each claim annotated
   with its text span.
@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from kg.graph import Edge, Node
+from kg.model import schema
 from kg.rdf.concepts import doc_type_iri, role_iri
 from kg.rdf.iri import XSD, date_literal, iri, literal, node_iri, node_path, node_term, segment, typed_literal
 from kg.rdf.mapping import ACTION_ROLE, PARTIAL_DATE, UNTAGGED, T, mapping, term
@@ -38,10 +39,16 @@ _URL, _VIEWS, _CURRENT = term("schema:url"), term("schema:interactionStatistic")
 _IMPLEMENTS = term("eli:ensures_implementation_of")
 # Party documents (`21-NQ/TW`, `20-CT/TU`, `05-KH/HU`, … `/ĐU`, `/BCSĐ`) bind Party members,
 # not the public: they have no legal force, so what they implement they `eli:applies`.
-MEMBERSHIP_STATEMENTS = ((T.ATTESTED, "attested"), (T.STATED_START, "start"), (T.STATED_END, "end"))
+MEMBERSHIP_STATEMENTS = ((T.ATTESTED, "attested"),)
 _PARTY_DOC = re.compile(r"^doc:[^:]+:\d+-[a-z]+-(tw|tu|hu|qu|tx|du|bcsd)(-\d{4})?$")
 _IRI_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20<>\"{}|^`\\]+$")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def rdf_as(edge_type: str) -> str | None:
+    """The n-ary resource RDF writes an edge as besides its triple (model.yaml `rdf_as`)."""
+    spec = schema().edges.get(edge_type)
+    return spec.rdf_as if spec else None
 
 
 def is_party_document(node_id: str) -> bool:
@@ -105,20 +112,18 @@ def edge_blocks(base: str, groups: Iterable[SourceGroup], post_info: PostInfo) -
 def source_blocks(base: str, src: str, pairs, claims: list[Edge], post_info: PostInfo) -> list[Block]:
     subject = node_term(base, src)
     blocks = [(subject, [(edge_predicate(t, src), node_term(base, dst)) for t, dst in pairs])] if pairs else []
-    holds = [e for e in claims if e.type == "HOLDS"]
+    holds = [e for e in claims if rdf_as(e.type) == "membership"]
     if holds:
         blocks.extend(_memberships(base, subject, holds, post_info))
-    usages = sorted({(e.dst, e.props["action"]) for e in claims if e.type == "ACTS_ON" and e.props.get("action")})
+    usages = sorted({(e.dst, e.props["action"]) for e in claims if rdf_as(e.type) == "usage" and e.props.get("action")})
     for doc, action in usages:
         blocks.extend(_usage(base, subject, doc, action))
     return blocks
 
 
 def membership_term(person: str, edge: Edge) -> str:
-    """One membership per (person, post, stated term): the term's dates, when stated, name it."""
-    term_dates = "-".join(segment(str(edge.props.get(k))) for k in ("start", "end") if edge.props.get(k))
-    post = node_path(edge.dst).removeprefix("post/")
-    return f"{person[:-1]}#holds-{post}{'-' + term_dates if term_dates else ''}>"
+    """One membership per (person, post)."""
+    return f"{person[:-1]}#holds-{node_path(edge.dst).removeprefix('post/')}>"
 
 
 def _memberships(base: str, person: str, holds: list[Edge], post_info: PostInfo) -> list[Block]:
@@ -139,11 +144,9 @@ def _membership(base: str, m: str, person: str, edges: list[Edge], post_info: Po
     pos += [(T.ORGANIZATION, node_term(base, org))] if org else []
     pos += [(T.ROLE, role_iri(name))] if name and role_iri(name) else []
     pos += [(T.DERIVED_FROM, node_term(base, "article:" + a)) for a in sorted({e.article_id or "unknown" for e in edges})]
-    # The interval runs from the first to the last attestation, or from/to a date the text states.
+    # The interval runs from the first to the last attestation.
     attested = sorted(str(e.props["attested"]) for e in edges if e.props.get("attested"))
-    start = edges[0].props.get("start") or (attested[0] if attested else None)
-    end = edges[0].props.get("end") or (attested[-1] if attested else None)
-    interval = _interval(m, start, end)
+    interval = _interval(m, attested[0], attested[-1]) if attested else []
     if interval:
         pos.append((T.MEMBER_DURING, interval[0][0]))
     return [(m, pos), *interval]
@@ -184,10 +187,10 @@ def evidence_blocks(base: str, graph: str, article_id: str, edges: Iterable[Edge
     for edge in edges:
         subject = node_term(base, edge.src)
         blocks.append((subject, [(edge_predicate(edge.type, edge.src), node_term(base, edge.dst))]))
-        if edge.type == "HOLDS":  # what this article says of the membership: when, and any term it states
+        if rdf_as(edge.type) == "membership":  # what this article says of the membership: when
             said = [(p, date_literal(edge.props[k])) for p, k in MEMBERSHIP_STATEMENTS if edge.props.get(k)]
             blocks.extend([(membership_term(subject, edge), said)] if said else [])
-        if edge.type == "ACTS_ON" and edge.props.get("action"):  # the action this article states
+        if rdf_as(edge.type) == "usage" and edge.props.get("action"):  # the action this article states
             blocks.append((subject, [(T.QUALIFIED_USAGE, usage_term(subject, edge.dst, edge.props["action"]))]))
         blocks.extend(annotation_blocks(base, graph, edge, text))
     return blocks

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg import types
 from kg.errors import StoreError
 from kg.facts import Evidence
 from kg.graph import Edge, Node
@@ -118,20 +119,18 @@ def encode_props(props: dict) -> dict:
         prop = _checked(camel(name))
         if value is None:
             continue
-        if isinstance(value, str) and _date_like(name):
-            date = native_date(value)
-            out[prop if date is not None else prop + PARTIAL] = date if date is not None else value
-        elif isinstance(value, (str, int, float, bool)):
-            out[prop] = value
-        else:
+        if not isinstance(value, (str, int, float, bool)):
             raise StoreError(f"property {name!r}: {type(value).__name__} values are not stored in Neo4j")
+        kind = _declared(name).narrow(value)  # a partial date is text in its own property
+        out[prop + PARTIAL if kind is types.PARTIAL_DATE else prop] = kind.neo4j(value)
     return out
 
 
 @lru_cache(maxsize=None)
-def _date_like(name: str) -> bool:
-    """Declared a date by some node type (Meeting/Document `date`, Article `published`)."""
-    return any(p.type == "date" for t in schema().nodes.values() for p in t.properties.values() if p.name == name)
+def _declared(name: str) -> types.PropertyType:
+    """The type some node type declares `name` of (Meeting/Document `date`: date); else as given."""
+    kinds = [p.kind for t in schema().nodes.values() for p in t.properties.values() if p.name == name]
+    return kinds[0] if kinds else types.PropertyType()
 
 
 def decode_props(stored: dict, skip: set[str] = frozenset()) -> dict:

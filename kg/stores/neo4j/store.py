@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from kg.errors import StoreError
 from kg.facts import Evidence
 from kg.graph import Edge, Facts
+from kg.model import conform
 from kg.stores.neo4j import write
 from kg.stores.base import Store, UpsertResult
 from kg.stores.neo4j.reads import BoltReads, _one_line, _wrap_errors
@@ -188,7 +189,7 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: rea
 
     @_wrap_errors
     def upsert_many(self, batch: Iterable[Facts]) -> list[UpsertResult]:
-        batch = list(batch)
+        batch = [conform(facts) for facts in batch]
         if not batch:
             return []
         return self.write(self._upsert_batch, batch)

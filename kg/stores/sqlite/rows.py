@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kg.graph import Edge, Facts
 from kg.mentions import dated_base, keep
+from kg.model import conform
 from kg.text import ascii_key, key
 
 
@@ -54,7 +55,7 @@ class Rows:
 def rows_of(facts: Facts | Rows) -> Rows:
     if isinstance(facts, Rows):
         return facts
-    article, claims = facts.article, list(facts.nodes.values())
+    article, claims = conform(facts).article, list(facts.nodes.values())
     numbers: dict[str, int] = {}
 
     def number(sentence: str) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.gazetteer import Province, find_mentions, lookup
+from kg.model import node_id
 from kg.text import fold_tones, slug
 from kg.vocab import expand
 
@@ -55,7 +56,7 @@ def person_scope(posts: list[str], article_province: Province | None) -> str:
 
 
 def person_id(name: str, scope: str) -> str:
-    return f"person:{slug(name)}@{scope}"
+    return node_id("Person", name=slug(name), scope=scope)
 
 
 def _drop_place(name: str, province: Province | None) -> str:
@@ -76,12 +77,12 @@ def post_identity(post: str, article_province: Province | None) -> tuple[str, st
     named = province_of_text(expanded)
     bare = _drop_place(expanded, named)
     if _CENTRAL_POST.search(bare) and not _LOCAL_POST.search(bare):
-        return f"post:{slug(bare)}@{CENTRAL}", bare, CENTRAL
+        return node_id("Post", name=slug(bare), scope=CENTRAL), bare, CENTRAL
     province = named or article_province
     if province is None:
-        return f"post:{slug(bare)}@unknown", bare, "unknown"
+        return node_id("Post", name=slug(bare), scope="unknown"), bare, "unknown"
     display = f"{bare} {province.name}" if not named else expanded
-    return f"post:{slug(bare)}@{province.slug}", display, province.slug
+    return node_id("Post", name=slug(bare), scope=province.slug), display, province.slug
 
 
 @lru_cache(maxsize=16384)
@@ -90,11 +91,11 @@ def org_identity(name: str, article_province: Province | None) -> tuple[str, str
     named = province_of_text(expanded)
     bare = _drop_place(expanded, named)
     if _CENTRAL_POST.search(bare) and not _LOCAL_POST.search(bare) or re.search(r"(?i)^mặt trận tổ quốc", bare):
-        return f"org:{slug(bare)}@{CENTRAL}", bare, CENTRAL
+        return node_id("Organization", name=slug(bare), scope=CENTRAL), bare, CENTRAL
     province = named or article_province
     scope = province.slug if province else "unknown"
     display = expanded if named or province is None else f"{bare} {province.name}"
-    return f"org:{slug(bare)}@{scope}", display, scope
+    return node_id("Organization", name=slug(bare), scope=scope), display, scope
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,12 @@ class DocumentKey:
 
     @property
     def id(self) -> str:
-        year = f"-{self.year}" if self.year else ""
-        return f"doc:{self.scope}:{slug(self.number)}{year}"
+        return node_id("Document", scope=self.scope, number=slug(self.number), year=self.year or None)
 
     @property
     def base(self) -> str:
         """The id without the year: every candidate for a yearless mention shares it."""
-        return f"doc:{self.scope}:{slug(self.number)}"
+        return node_id("Document", scope=self.scope, number=slug(self.number))
 
 
 def document_key(number: str, doc_type: str | None, issuer: str | None, date: str | None,

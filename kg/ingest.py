@@ -14,7 +14,7 @@ from kg.budget import OverBudget, article_budget, article_seconds
 from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
-from kg.model import conform
+from kg.model import conform, type_of_id
 from kg.rdf.persist import sync as sync_sparql_store
 from kg.resolver import resolve
 from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
@@ -228,7 +228,7 @@ def max_facts() -> int:
 
 def _dated_documents(outcome: Facts | Rows) -> list[str]:
     if isinstance(outcome, Rows):
-        return [i for i, props in outcome.claimed_props if i.startswith("doc:") and props.get("date")]
+        return [i for i, props in outcome.claimed_props if type_of_id(i) == "Document" and props.get("date")]
     return dated_in(outcome)
 
 

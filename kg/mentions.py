@@ -9,23 +9,22 @@ articles arrive and are forgotten (`kg.settle`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import fields
 
+from kg.model import node_id, schema
 from kg.facts import (Article, DocRelation, DocumentMention, Evidence, Extraction, MeetingDocument,
                       MeetingMention, NamedMention, PersonMention)
 
 KINDS = {"persons": PersonMention, "meetings": MeetingMention, "documents": DocumentMention,
          "doc_relations": DocRelation, "meeting_documents": MeetingDocument,
          "provinces": NamedMention, "organizations": NamedMention}
-_DATED = re.compile(r"^(doc:.+)-(\d{4})$")
 
 
-def dated_base(node_id: str) -> str | None:
+def dated_base(node: str) -> str | None:
     """`doc:hau-giang:20-ct-tu-2016` → `doc:hau-giang:20-ct-tu`; None for any other id."""
-    match = _DATED.match(node_id)
-    return match.group(1) if match else None
+    match = schema().nodes["Document"].id_pattern.match(node)
+    return node_id("Document", scope=match["scope"], number=match["number"]) if match and match["year"] else None
 
 
 def keep(extraction: Extraction, number: Callable[[str], int]) -> str:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+from kg import model
 from kg.errors import StoreError
 from kg.stores.neo4j import write
 from kg.stores.base import Store
@@ -143,7 +144,7 @@ def batch_rows(db, article_ids: list[str]) -> dict:
     """The rows Neo4j needs for these articles: article nodes, entity nodes (by type), claims
     and facts (by edge type, with the names of their per-claim lists)."""
     claims, edges = list(node_claims(db, article_ids)), list(edge_claims(db, article_ids))
-    own = {f"article:{a}" for a in article_ids}
+    own = {model.node_id("Article", article=a) for a in article_ids}
     node_ids = sorted({c[0] for c in claims} | own)
     aliases: dict[str, list[str]] = {}
     for node_id, alias in _select(db, "SELECT node_id, alias FROM aliases WHERE node_id IN ({}) "
@@ -156,7 +157,7 @@ def batch_rows(db, article_ids: list[str]) -> dict:
         props[node_id] = json.loads(node_props)
         if node_id not in own:
             nodes.setdefault(node_type, []).append(node_map(node_id, name, props[node_id], aliases.get(node_id, [])))
-    articles = {r[0]: article_map(json.loads(r[2]), r[1], r[3], props.get(f"article:{r[0]}", {}))
+    articles = {r[0]: article_map(json.loads(r[2]), r[1], r[3], props.get(model.node_id("Article", article=r[0]), {}))
                 for r in _select(db, "SELECT id, hash, meta, text FROM articles WHERE id IN ({})", article_ids)}
     facts = fact_rows(edges)
     return {"articles": [articles[a] for a in article_ids if a in articles], "nodes": nodes,
@@ -299,7 +300,7 @@ def _prune(target, foreign: list[str]) -> int:
 def _retract_all(tx, article_ids: list[str]) -> None:
     touched: set[str] = set()
     for article_id in article_ids:
-        touched = (touched | write.retract_article(tx, article_id)[1]) - {f"article:{article_id}"}
+        touched = (touched | write.retract_article(tx, article_id)[1]) - {model.node_id("Article", article=article_id)}
     remaining = sorted(r[0] for r in tx.run(f"MATCH (n:{NODE_LABEL}) WHERE n.id IN $ids RETURN n.id",
                                             ids=sorted(touched)))
     write.refresh_nodes(tx, remaining)

@@ -14,7 +14,7 @@ from kg.gazetteer import Province, lookup
 from kg.graph import Facts, Node
 from kg.identity import (article_province, document_key, org_identity, person_id, person_scope,
                          post_identity)
-from kg.model import schema
+from kg.model import node_id, schema
 from kg.vocab import org_patterns
 
 KnownDocuments = Callable[[str], list[str]]  # base id → ids of stored documents
@@ -25,7 +25,7 @@ def resolve(extraction: Extraction, known: KnownDocuments = lambda base: []) -> 
     facts = Facts(article)
     province = article_province(article.province_context, [p.name for p in extraction.provinces])
     root = Evidence(article.id, 0, 0, article.title or "", "reader")
-    article_id = facts.add_node(Node(f"article:{article.id}", "Article", article.title or article.id,
+    article_id = facts.add_node(Node(node_id("Article", article=article.id), "Article", article.title or article.id,
                                      _article_props(article)), root)
     _provinces(facts, extraction, article_id)
     persons = _persons(facts, extraction, province, article_id)
@@ -47,7 +47,7 @@ def _article_props(article) -> dict:
 
 
 def _province_node(facts: Facts, province: Province, evidence: Evidence) -> str:
-    node = Node(f"province:{province.slug}", "Province", province.name,
+    node = Node(node_id("Province", name=province.slug), "Province", province.name,
                 {"code": province.code, "current": province.current})
     return facts.add_node(node, evidence, province.name)
 
@@ -148,7 +148,7 @@ def _documents(facts: Facts, extraction: Extraction, province, article_id: str,
 def _meetings(facts, extraction, province, article_id, persons, documents) -> None:
     ids = {}
     for n, meeting in enumerate(extraction.meetings):
-        meeting_id = f"meeting:{extraction.article.id}:{n + 1}"
+        meeting_id = node_id("Meeting", article=extraction.article.id, n=n + 1)
         props = {"date": meeting.date} if meeting.date else {}
         ids[meeting.name] = facts.add_node(Node(meeting_id, "Meeting", meeting.name, props),
                                            meeting.evidence, meeting.name)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from kg.errors import Ambiguous
 from kg.graph import Node
 from kg.text import ascii_key
-from kg.model import schema
+from kg.model import id_prefix, schema
 from kg.stores.base import Store
 from queries.evidence import Articles, edge_source
 from queries.resolve import page, pick, scope_name
@@ -39,7 +39,7 @@ def document(store: Store, number: str, province: str | None = None, limit: int 
               **({"evidence": edge_source(articles, e)} if articles else {})}
              for e, m in store.neighbours(node.id, "ACTS_ON", "in")]
     mentions = store.neighbours(node.id, "MENTIONS", "in")
-    cited = sorted({e.article_id.removeprefix("article:") for e, _ in mentions})
+    cited = sorted({e.article_id.removeprefix(id_prefix("Article")) for e, _ in mentions})
     relations = [{"rel": schema().edges[e.type].lineage, "direction": direction, "document": doc_ref(other),
                   "article": e.article_id, **({"evidence": edge_source(articles, e)} if articles else {})}
                  for direction in ("out", "in") for e, other in _lineage_neighbours(store, node.id, direction)]
@@ -50,7 +50,7 @@ def document(store: Store, number: str, province: str | None = None, limit: int 
              "cited_by": cited[:limit], "cited_total": len(cited), "relations": relations, "conflicts": conflicts}
     if articles:
         found["evidence"] = [edge_source(articles, e) for e, _ in mentions
-                             if e.article_id.removeprefix("article:") in set(cited[:limit])]
+                             if e.article_id.removeprefix(id_prefix("Article")) in set(cited[:limit])]
     return found
 
 
@@ -65,11 +65,11 @@ def date_conflicts(store: Store, node: Node, mentions: list) -> list[dict]:
     for edge in mentions:
         if not edge.evidence:
             continue
-        meta = store.article(edge.article_id.removeprefix("article:")) or {}
+        meta = store.article(edge.article_id.removeprefix(id_prefix("Article"))) or {}
         sentence = Article(edge.article_id, edge.evidence.sentence, published=meta.get("published"))
         for mention in extract_numbered(Prepared(sentence)):
             if mention.id == number and mention.date and len(mention.date) == 10:
-                claimed.setdefault(mention.date, []).append(edge.article_id.removeprefix("article:"))
+                claimed.setdefault(mention.date, []).append(edge.article_id.removeprefix(id_prefix("Article")))
     if len(claimed) < 2:
         return []
     stored = node.props.get("date")
@@ -80,7 +80,7 @@ def date_conflicts(store: Store, node: Node, mentions: list) -> list[dict]:
 def unresolved_documents(store: Store, limit: int = 50, offset: int = 0) -> dict:
     """Dateless mentions that fit several known documents (or a scope with none dated)."""
     nodes = sorted((n for n in store.iter_nodes("Document") if n.props.get("resolved") is False), key=lambda n: n.id)
-    rows = [{**doc_ref(n), "cited_by": sorted(e.article_id.removeprefix("article:")
+    rows = [{**doc_ref(n), "cited_by": sorted(e.article_id.removeprefix(id_prefix("Article"))
                                               for e, _ in store.neighbours(n.id, "MENTIONS", "in"))}
             for n in nodes[offset:offset + limit]]
     return {"documents": rows, **page(len(nodes), limit, offset, len(rows))}

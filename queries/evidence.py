@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from kg.graph import Edge
+from kg.model import id_prefix
 from kg.stores.base import Store
 
 _CHAIR = re.compile(r"(?i)chủ trì|chủ tọa|chủ toạ|điều hành")
@@ -20,7 +21,7 @@ class Articles:
         self.store, self._seen = store, {}
 
     def get(self, article_id: str) -> dict:
-        article_id = article_id.removeprefix("article:")
+        article_id = article_id.removeprefix(id_prefix("Article"))
         if article_id not in self._seen:
             self._seen[article_id] = self.store.article(article_id) or {"id": article_id, "text": ""}
         return self._seen[article_id]
@@ -34,7 +35,7 @@ def article_ref(article: dict, article_id: str) -> dict:
 
 def edge_source(articles: Articles, edge: Edge) -> dict:
     """One claim's source: its article, and the sentence with the claimed words placed."""
-    article_id = (edge.article_id or "").removeprefix("article:")
+    article_id = (edge.article_id or "").removeprefix(id_prefix("Article"))
     article = articles.get(article_id)
     found = {**article_ref(article, article_id), "sentence": None, "span": None}
     if edge.evidence:

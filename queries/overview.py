@@ -3,6 +3,7 @@ entities."""
 from __future__ import annotations
 
 from kg.errors import NotFound
+from kg.model import id_prefix
 from kg.stores.base import Store
 from queries.evidence import Articles, article_ref, edge_source
 from queries.resolve import node_scope, page, pick, scope_name
@@ -24,7 +25,7 @@ def stats(store: Store) -> dict:
 def articles(store: Store, limit: int = 50, offset: int = 0) -> dict:
     """`kg articles`: the stored articles, newest published first."""
     nodes = sorted(store.iter_nodes("Article"), key=lambda n: (n.props.get("published") or "", n.id), reverse=True)
-    rows = [article_ref(store.article(n.id.removeprefix("article:")) or n.props, n.id.removeprefix("article:"))
+    rows = [article_ref(store.article(n.id.removeprefix(id_prefix("Article"))) or n.props, n.id.removeprefix(id_prefix("Article")))
             for n in nodes[offset:offset + limit]]
     return {"articles": rows, **page(len(nodes), limit, offset, len(rows))}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from kg.errors import Ambiguous
 from kg.graph import Edge, Node
+from kg.model import id_prefix
 from kg.stores.base import Store
 from queries.evidence import Articles, edge_source
 from queries.resolve import node_scope, page, pick, scope_name
@@ -89,7 +90,7 @@ def attested(store: Store, edges: list[Edge], dates: dict[str, str], evidence: b
     days = [dates.get(e.article_id) or e.props.get("attested") for e in edges]
     days = [d for d in days if d and not d.startswith("--")]
     found = {"first": min(days, default=None), "last": max(days, default=None), "attestations": len(edges),
-             "sources": sorted({(e.article_id or "").removeprefix("article:") for e in edges})}
+             "sources": sorted({(e.article_id or "").removeprefix(id_prefix("Article")) for e in edges})}
     if evidence:
         articles = Articles(store)
         found["evidence"] = [edge_source(articles, e) for e in sorted(edges, key=lambda e: e.article_id or "")]

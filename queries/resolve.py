@@ -8,6 +8,7 @@ from functools import lru_cache
 from kg.errors import Ambiguous, NotFound
 from kg.gazetteer import Province, lookup, provinces
 from kg.graph import Node
+from kg.model import node_id
 from kg.stores.base import Store
 from kg.text import ascii_key
 from kg.vocab import expand
@@ -96,7 +97,7 @@ def province_ids(wanted: str | None) -> tuple[str, ...] | None:
     if not wanted:
         return None
     target = province_named(wanted)
-    return tuple(f"province:{p.slug}" for p in provinces() if _same_or_joined(p, target))
+    return tuple(node_id("Province", name=p.slug) for p in provinces() if _same_or_joined(p, target))
 
 
 def page(total: int | None, limit: int, offset: int, shown: int) -> dict:

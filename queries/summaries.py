@@ -3,6 +3,7 @@ of meetings at once (a handful of store round trips, not several per meeting).""
 from __future__ import annotations
 
 from kg.graph import Node
+from kg.model import id_prefix
 from kg.stores.base import MeetingFilter, Store
 from queries.evidence import Articles, chair_source
 from queries.resolve import page, province_ids
@@ -52,6 +53,6 @@ def _row(meeting: Node, held, reports, chairs) -> dict:
             "province_now": province.props.get("current") if province else None,
             "province_id": province.id if province else None,
             "chairs": sorted({n.name for _, n in chairs}),
-            "sources": [{"article": a.id.removeprefix("article:"), "url": a.props.get("url"),
+            "sources": [{"article": a.id.removeprefix(id_prefix("Article")), "url": a.props.get("url"),
                          "title": a.props.get("title"), "published": a.props.get("published")}
                         for _, a in sorted(articles.items())]}

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_errors
 from kg.errors import InputError
+from kg.model import id_prefix
 from kg.stores import open_store
 from loaders.detect import FORMATS
 
@@ -119,16 +120,16 @@ def _article_id(db, text: str) -> str:
     """An id, the node id `search` and `why` show (`article:…`), a title, a URL, or the path
     of the file the article was read from."""
     if not db.article(text):
-        text = text.removeprefix("article:")
+        text = text.removeprefix(id_prefix("Article"))
     if db.article(text):
         return text
     if (from_file := _file_article(text)) and db.article(from_file):
         return from_file
     for node in db.find(text, "Article", exact=True):
-        return node.id.removeprefix("article:")
+        return node.id.removeprefix(id_prefix("Article"))
     for node in db.iter_nodes("Article"):
         if node.props.get("url") == text:
-            return node.id.removeprefix("article:")
+            return node.id.removeprefix(id_prefix("Article"))
     return text
 
 

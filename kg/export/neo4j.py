@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg import types
 from kg.errors import StoreError
-from kg.model import schema
+from kg.model import id_prefix, node_id, schema
 from kg.export import neo4j_rows as read
 from kg.stores.base import Store
 from kg.stores.neo4j.layout import CLAIMS, NODE_LABEL, SCOPE_REL, fact_keys, label, rel_type, schema_statements
@@ -92,7 +92,7 @@ def cypher_statements(store: Store) -> Iterator[str]:
         yield statement + ";"
     for node_type in read.node_types(db):
         yield from _unwind(read.nodes(db, node_type), f"MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r, n:{node_type}")
-    yield from _unwind(read.claims(db), f"MATCH (a:{NODE_LABEL} {{id: 'article:' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
+    yield from _unwind(read.claims(db), f"MATCH (a:{NODE_LABEL} {{id: '{id_prefix('Article')}' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
                                     f"MERGE (a)-[c:{CLAIMS}]->(n) SET c = r.p")
     for edge_type in read.edge_types(db):
         keys = ", ".join(f"{k}: r.k.{k}" for k in fact_keys(edge_type))
@@ -222,7 +222,7 @@ def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
         headers[name] = _table(out_dir / name, [f"id=id:ID({NODE_LABEL})", ":LABEL=:LABEL"], nodes)
         node_files.append(name)
     ends = ["s=:START_ID(KgNode)", "d=:END_ID(KgNode)", "t=:TYPE"]
-    claims = lambda: ({"s": f"article:{c['a']}", "d": c["n"], "t": CLAIMS, **c["p"]} for c in read.claims(db))  # noqa: E731
+    claims = lambda: ({"s": node_id("Article", article=c['a']), "d": c["n"], "t": CLAIMS, **c["p"]} for c in read.claims(db))  # noqa: E731
     headers[f"rels_{CLAIMS}.csv"] = _table(out_dir / f"rels_{CLAIMS}.csv", ends, claims)
     rel_files.append(f"rels_{CLAIMS}.csv")
     for edge_type in read.edge_types(db):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from kg import model
 from kg.errors import StoreError
 from kg.model import schema
 from kg.push import edge_claims, node_claims
@@ -30,7 +31,7 @@ def nodes(db, node_type: str) -> Iterator[dict]:
     """The node maps of one type (Article nodes with their article record)."""
     if node_type == ARTICLE:
         for meta, content_hash, text, props in db.execute(
-                "SELECT a.meta, a.hash, a.text, n.props FROM articles a JOIN nodes n ON n.id = 'article:' || a.id "
+                f"SELECT a.meta, a.hash, a.text, n.props FROM articles a JOIN nodes n ON n.id = '{model.id_prefix('Article')}' || a.id "
                 "ORDER BY n.id"):
             yield article_map(json.loads(meta), content_hash, text, json.loads(props))
         return
@@ -41,7 +42,7 @@ def nodes(db, node_type: str) -> Iterator[dict]:
 
 def claims(db) -> Iterator[dict]:
     for node_id, article_id, props, start, end, sentence, extractor in node_claims(db):
-        if node_id != f"article:{article_id}":  # an article's own node carries what it says
+        if node_id != model.node_id("Article", article=article_id):  # an article's own node carries what it says
             yield {"a": article_id, "n": node_id, "p": claim_map(json.loads(props), start, end, sentence, extractor)}
 
 
@@ -69,7 +70,7 @@ def _fact_maps(edge_type: str, claims: list[tuple]) -> Iterator[dict]:
 def scopes(db) -> Iterator[dict]:
     """(document, province) of every document scoped to a stored province."""
     for doc, province in db.execute(
-            "SELECT d.id, p.id FROM nodes d JOIN nodes p ON p.id = 'province:' || json_extract(d.props, '$.scope') "
+            f"SELECT d.id, p.id FROM nodes d JOIN nodes p ON p.id = '{model.id_prefix('Province')}' || json_extract(d.props, '$.scope') "
             "WHERE d.type = 'Document' AND p.type = 'Province' ORDER BY d.id"):
         yield {"s": doc, "d": province}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from kg.errors import KgError
 from kg.facts import Article, Evidence
 from kg.graph import Facts, Node
-from kg.model import schema
+from kg.model import parse_id, schema
 from kg.rdf.load import file_format
 from kg.rdf.mapping import PARTIAL_DATE, T, expand, mapping
 from kg.rdf.triples import MEMBERSHIP_STATEMENTS
@@ -133,7 +133,7 @@ def _article_facts(model: _Default, quads) -> Facts | None:
     article_node = model.nodes.get(source)
     if article_node is None:
         return None
-    article_id = article_node.id.removeprefix("article:")
+    article_id = parse_id(article_node.id)[1]["article"]
     props = article_node.props
     facts = Facts(Article(id=article_id, text="", title=props.get("title"), url=props.get("url"),
                           published=props.get("published"), section=props.get("section"), views=props.get("views")))

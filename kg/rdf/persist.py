@@ -25,6 +25,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg import model
+from kg.mentions import dated_base
 from kg.errors import KgError
 from kg.stores.base import Store
 
@@ -163,7 +165,7 @@ def _write_touches(path: Path, store: Store) -> None:
 
 
 def _pairs(article_id: str, edges) -> set[tuple[str, str]]:
-    return {(article_id, n) for e in edges for n in (e.src, e.dst)} | {(article_id, "article:" + article_id)}
+    return {(article_id, n) for e in edges for n in (e.src, e.dst)} | {(article_id, model.node_id("Article", article=article_id))}
 
 
 class _Stream(io.RawIOBase):
@@ -230,7 +232,7 @@ def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
                     pairs = _pairs(article_id, edges)
                     touches.executemany("INSERT OR IGNORE INTO touches VALUES (?, ?)", pairs)
                     owners.update(n for _, n in pairs)
-            owners |= {person for post in owners if post.startswith("post:") for person in r.holders(post)}
+            owners |= {person for post in owners if model.type_of_id(post) == "Post" for person in r.holders(post)}
             for owner in sorted(owners):
                 _replace_owner(db, r, base, owner)
     finally:
@@ -240,8 +242,7 @@ def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
 def _settled_with(r, article_ids: set[str]) -> set[str]:
     """Articles re-resolved because these brought a dated document (kg.settle): those citing
     a document of the same number and issuer without a date."""
-    bases = {e.dst.rpartition("-")[0] for a in article_ids for e in r.article_edges(a)
-             if e.dst.startswith("doc:") and e.dst[-5:-4] == "-" and e.dst[-4:].isdigit()}
+    bases = {base for a in article_ids for e in r.article_edges(a) if (base := dated_base(e.dst))}
     return {a for b in sorted(bases) for a in r.dateless_citers(b)}
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from kg.graph import Edge, Node
-from kg.model import schema
+from kg.model import node_id, schema
 from kg.rdf.concepts import doc_type_iri, role_iri
 from kg.rdf.iri import XSD, date_literal, iri, literal, node_iri, node_path, node_term, segment, typed_literal
 from kg.rdf.mapping import ACTION_ROLE, PARTIAL_DATE, UNTAGGED, T, mapping, term
@@ -87,7 +87,7 @@ def _property(base: str, subject: str, pos: list, predicate: str, kind: str, val
         url = quote(str(value), safe=_URL_SAFE)
         pos.extend([(_URL, iri(url))] if _IRI_SAFE.match(url) else [])
     elif predicate == _CURRENT:
-        pos.append((_CURRENT, node_term(base, "province:" + slug(str(value).removeprefix("TP ")))))
+        pos.append((_CURRENT, node_term(base, node_id("Province", name=slug(str(value).removeprefix("TP "))))))
     elif predicate == _VIEWS:
         counter = subject[:-1] + "#views>"
         pos.append((_VIEWS, counter))
@@ -143,7 +143,7 @@ def _membership(base: str, m: str, person: str, edges: list[Edge], post_info: Po
     pos = [(T.TYPE, T.MEMBERSHIP), (T.MEMBER, person), (T.POST, node_term(base, post))]
     pos += [(T.ORGANIZATION, node_term(base, org))] if org else []
     pos += [(T.ROLE, role_iri(name))] if name and role_iri(name) else []
-    pos += [(T.DERIVED_FROM, node_term(base, "article:" + a)) for a in sorted({e.article_id or "unknown" for e in edges})]
+    pos += [(T.DERIVED_FROM, node_term(base, node_id("Article", article=a))) for a in sorted({e.article_id or "unknown" for e in edges})]
     # The interval runs from the first to the last attestation.
     attested = sorted(str(e.props["attested"]) for e in edges if e.props.get("attested"))
     interval = _interval(m, attested[0], attested[-1]) if attested else []
@@ -182,7 +182,7 @@ def _usage(base: str, meeting: str, doc: str, action: str) -> list[Block]:
 def evidence_blocks(base: str, graph: str, article_id: str, edges: Iterable[Edge], text: str | None) -> list[Block]:
     """The named graph of one article: a prov:Bundle whose primary source is the article, each
     claimed edge, the attestation of each membership, and an annotation per claim."""
-    article = node_term(base, "article:" + article_id)
+    article = node_term(base, node_id("Article", article=article_id))
     blocks = [(iri(graph), [(T.TYPE, T.BUNDLE), (T.PRIMARY_SOURCE, article)])]
     for edge in edges:
         subject = node_term(base, edge.src)
@@ -210,7 +210,7 @@ def annotation_blocks(base: str, graph: str, edge: Edge, text: str | None) -> li
         return blocks
     if ev.extractor:
         annotation.append((T.ATTRIBUTED_TO, iri(f"{base}extractor/{segment(ev.extractor)}")))
-    target = [(T.TYPE, T.SPECIFIC), (T.SOURCE, node_term(base, "article:" + edge.article_id))]
+    target = [(T.TYPE, T.SPECIFIC), (T.SOURCE, node_term(base, node_id("Article", article=edge.article_id)))]
     if ev.end > ev.start:
         position = ann + "-position>"
         target.append((T.SELECTOR, position))
@@ -234,4 +234,4 @@ def _offset(n: int) -> str:
 
 def article_graph_iri(base: str, article_id: str) -> str:
     """The named graph holding one article's claims."""
-    return node_iri(base, "article:" + article_id) + "/claims"
+    return node_iri(base, node_id("Article", article=article_id)) + "/claims"

@@ -28,6 +28,7 @@ from kg import types
 from kg.errors import StoreError
 from kg.facts import Evidence
 from kg.graph import Edge, Node
+from kg import model
 from kg.model import schema
 from kg.text import ascii_key, key
 
@@ -167,7 +168,7 @@ def article_map(meta: dict, content_hash: str, text: str, props: dict) -> dict:
               **{camel(k): meta[k] for k in ("author", "province_context", "source", "encoding")
                  if meta.get(k) is not None}}
     name = meta.get("title") or meta["id"]
-    return {**encode_props(props), **record, "id": f"article:{meta['id']}", "name": name,
+    return {**encode_props(props), **record, "id": model.node_id(ARTICLE, article=meta['id']), "name": name,
             **alias_props(name, [])}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import wraps
 
+from kg import model
 from kg.errors import StoreError
 from kg.graph import Edge, Node
 from kg.stores.base import MeetingFilter, cap_neighbours, find_key
@@ -191,7 +192,7 @@ class BoltReads:
 
     @_wrap_errors
     def article(self, article_id: str) -> dict | None:
-        rows = self._read(f"MATCH (a:{NODE_LABEL} {{id: 'article:' + $id}}) WHERE a:{ARTICLE} "
+        rows = self._read(f"MATCH (a:{NODE_LABEL} {{id: '{model.id_prefix(ARTICLE)}' + $id}}) WHERE a:{ARTICLE} "
                           f"RETURN properties(a)", id=article_id)
         return article_meta(rows[0][0]) if rows else None
 

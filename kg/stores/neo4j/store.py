@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from kg.errors import StoreError
 from kg.facts import Evidence
 from kg.graph import Edge, Facts
+from kg import model
 from kg.model import conform
 from kg.stores.neo4j import write
 from kg.stores.base import Store, UpsertResult
@@ -224,13 +225,13 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: rea
         if not batch:
             return set(), set()
         write.write_articles(tx, [article_map(f.article.meta(), f.article.content_hash, f.article.text,
-                                              f.nodes[f"article:{f.article.id}"].node.props
-                                              if f"article:{f.article.id}" in f.nodes else {}) for f in batch])
+                                              f.nodes[model.node_id(ARTICLE, article=f.article.id)].node.props
+                                              if model.node_id(ARTICLE, article=f.article.id) in f.nodes else {}) for f in batch])
         by_type: dict[str, list[dict]] = {}
         claims, created = [], set()
         for facts in batch:
             for claim in facts.nodes.values():
-                if claim.node.id == f"article:{facts.article.id}":
+                if claim.node.id == model.node_id(ARTICLE, article=facts.article.id):
                     continue
                 node, ev = claim.node, claim.evidence
                 by_type.setdefault(node.type, []).append(node_map(node.id, node.name, node.props, list(claim.aliases)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kg import model
 from kg.errors import StoreError
 from kg.stores.neo4j.layout import (ARTICLE, CLAIMS, DATES_CLAUSE, NODE_LABEL, SCOPE_REL, append_clause,
                                      claim_props, edge_types, fact_keys, label, node_map, rel_type,
@@ -30,7 +31,7 @@ def unwind(tx, tail: str, rows: list) -> list:
 
 def stored_hashes(tx, article_ids: list[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in tx.run(
-        f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: 'article:' + id}}) RETURN id, a.hash", ids=article_ids)}
+        f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: '{model.id_prefix(ARTICLE)}' + id}}) RETURN id, a.hash", ids=article_ids)}
 
 
 def write_articles(tx, rows: list[dict]) -> None:
@@ -56,7 +57,7 @@ def merge_nodes(tx, node_type: str, rows: list[dict], replace: bool) -> set[str]
 
 def write_claims(tx, rows: list[dict]) -> None:
     """`(:Article)-[:CLAIMS]->(node)` rows {a: article id, n: node id, p: `claim_map`}."""
-    unwind(tx, f"MATCH (a:{NODE_LABEL} {{id: 'article:' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
+    unwind(tx, f"MATCH (a:{NODE_LABEL} {{id: '{model.id_prefix(ARTICLE)}' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
                f"CREATE (a)-[c:{CLAIMS}]->(n) SET c = r.p", rows)
 
 
@@ -103,7 +104,7 @@ def link_scopes(tx, documents: list[str], new_provinces: list[str]) -> None:
     for part in chunks(documents):
         tx.run(f"UNWIND $ids AS id MATCH (d:{NODE_LABEL} {{id: id}}) WHERE d:Document "
                f"OPTIONAL MATCH (d)-[old:{SCOPE_REL}]->() DELETE old "
-               f"WITH DISTINCT d MATCH (p:{NODE_LABEL} {{id: 'province:' + d.scope}}) WHERE p:Province MERGE (d)-[:{SCOPE_REL}]->(p)",
+               f"WITH DISTINCT d MATCH (p:{NODE_LABEL} {{id: '{model.id_prefix('Province')}' + d.scope}}) WHERE p:Province MERGE (d)-[:{SCOPE_REL}]->(p)",
                ids=part).consume()
     for part in chunks(new_provinces):
         tx.run(f"UNWIND $ids AS id MATCH (p:{NODE_LABEL} {{id: id}}) WHERE p:Province "
@@ -123,7 +124,7 @@ def _kg_out(types: list[str]) -> str:
 def retract_article(tx, article_id: str) -> tuple[bool, set[str]]:
     """Remove one article's node, claims and share of facts; nodes no article claims any more
     go too. Returns (found, the ids of the nodes it claimed that remain, to re-merge)."""
-    row = tx.run(f"OPTIONAL MATCH (a:{NODE_LABEL} {{id: 'article:' + $id}}) "
+    row = tx.run(f"OPTIONAL MATCH (a:{NODE_LABEL} {{id: '{model.id_prefix(ARTICLE)}' + $id}}) "
                  f"OPTIONAL MATCH (a)-[:{CLAIMS}]->(n) RETURN count(a) > 0 AS found, collect(n.id) AS ids",
                  id=article_id).single()
     if not row["found"]:
@@ -138,7 +139,7 @@ def retract_article(tx, article_id: str) -> tuple[bool, set[str]]:
         (kept.append({"eid": fact["eid"], "p": left}) if left else gone.append(fact["eid"]))
     unwind(tx, "MATCH ()-[e]->() WHERE elementId(e) = r.eid SET e = r.p", kept)
     unwind(tx, "MATCH ()-[e]->() WHERE elementId(e) = r DELETE e", gone)
-    tx.run(f"MATCH (a:{NODE_LABEL} {{id: 'article:' + $id}}) DETACH DELETE a", id=article_id).consume()
+    tx.run(f"MATCH (a:{NODE_LABEL} {{id: '{model.id_prefix(ARTICLE)}' + $id}}) DETACH DELETE a", id=article_id).consume()
     orphans = {r[0] for r in tx.run(
         f"MATCH (n:{NODE_LABEL}) WHERE n.id IN $ids AND NOT EXISTS {{ ()-[:{CLAIMS}]->(n) }} "
         f"WITH n, n.id AS id DETACH DELETE n RETURN id", ids=sorted(touched))}

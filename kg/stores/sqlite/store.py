@@ -16,10 +16,13 @@ from kg.errors import StoreError
 from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
 from kg.mentions import dated_base, restore
+from kg.model import id_prefix
 from kg.stores.base import Store, UpsertResult
 from kg.stores.sqlite.rows import Rows, rows_of
 from kg.stores.sqlite.reads import SQLiteReads, _edge, _marks, _node
 from kg.stores.sqlite.schema import connect, prepare
+
+DOCS = id_prefix("Document")  # document ids sort between DOCS and its successor
 
 
 class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: reads.py
@@ -119,7 +122,7 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         (`kg.settle`), and a crash before that leaves the record for the next writer."""
         article_id = rows.article_id if rows else article_id
         ids = set(rows.dated_documents if rows else ()) | {r[0] for r in self.db.execute(
-            "SELECT node_id FROM claim_rows WHERE article_id=? AND node_id >= 'doc:' AND node_id < 'doc;'",
+            f"SELECT node_id FROM claim_rows WHERE article_id=? AND node_id >= '{DOCS}' AND node_id < '{DOCS[:-1]};'",
             (article_id,)) if dated_base(r[0])}
         before = self._dated(sorted(ids))
         yield

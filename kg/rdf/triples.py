@@ -40,7 +40,7 @@ _IMPLEMENTS = term("eli:ensures_implementation_of")
 # Party documents (`21-NQ/TW`, `20-CT/TU`, `05-KH/HU`, … `/ĐU`, `/BCSĐ`) bind Party members,
 # not the public: they have no legal force, so what they implement they `eli:applies`.
 MEMBERSHIP_STATEMENTS = ((T.ATTESTED, "attested"),)
-_PARTY_DOC = re.compile(r"^doc:[^:]+:\d+-[a-z]+-(tw|tu|hu|qu|tx|du|bcsd)(-\d{4})?$")
+_PARTY_NUMBER = re.compile(r"^\d+-[a-z]+-(tw|tu|hu|qu|tx|du|bcsd)$")  # a document id's number slug
 _IRI_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\x00-\x20<>\"{}|^`\\]+$")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
@@ -51,8 +51,9 @@ def rdf_as(edge_type: str) -> str | None:
     return spec.rdf_as if spec else None
 
 
-def is_party_document(node_id: str) -> bool:
-    return bool(_PARTY_DOC.match(node_id))
+def is_party_document(doc: str) -> bool:
+    match = schema().nodes["Document"].id_pattern.match(doc)
+    return bool(match and _PARTY_NUMBER.match(match["number"]))
 
 
 def edge_predicate(edge_type: str, src: str) -> str:

@@ -183,13 +183,13 @@ def _evidence(by_subject, article_id: str) -> dict[tuple, Evidence]:
 
 
 def _edge_props(model: _Default, by_subject, edge_type: str, q) -> dict:
-    if edge_type == "HOLDS":
+    if schema().edges[edge_type].rdf_as == "membership":
         for m, pos in by_subject.items():
             post = model.value(m, T.POST[1:-1]) if m.startswith(q.subject.value + "#holds-") else None
             if post is not None and post.value == q.object.value:
                 said = dict(pos)
                 return {k: said[p[1:-1]].value for p, k in MEMBERSHIP_STATEMENTS if p[1:-1] in said}
-    if edge_type == "ACTS_ON":
+    if schema().edges[edge_type].rdf_as == "usage":
         for p, usage in by_subject.get(q.subject.value, ()):
             if p == T.QUALIFIED_USAGE[1:-1] and model.value(usage.value, T.ENTITY[1:-1]).value == q.object.value:
                 role = model.value(usage.value, T.HAD_ROLE[1:-1]).value

@@ -67,10 +67,15 @@ def _mapping_terms() -> list[str]:
         extra = [f"rdfs:subPropertyOf {sub_of}"] if sub_of else []
         extra.append(f"rdfs:comment {literal(comment, lang='en')}")
         out.append(_term(curie, kind, {"vi": vi, "en": en}, extra))
-    for value in schema().edges["ACTS_ON"].properties["action"].enum:
+    for value in usage_actions():
         out.append(f"{ACTION_ROLE.format(value)} a prov:Role, owl:NamedIndividual ;\n    "
                    f"rdfs:label {literal(value, lang='en')} ;\n    rdfs:isDefinedBy <{ONTOLOGY_IRI}> .\n")
     return out
+
+
+def usage_actions() -> tuple[str, ...]:
+    """The declared actions of the edges RDF writes as a prov:Usage (ACTS_ON): each a prov:Role."""
+    return tuple(a for e in schema().edges.values() if e.rdf_as == "usage" for a in e.properties["action"].enum)
 
 
 def _about() -> str:

@@ -13,6 +13,7 @@ from kg import types
 from kg.model import schema
 from kg.rdf.iri import literal
 from kg.rdf.mapping import ACTION_ROLE, UNTAGGED, prefixes
+from kg.rdf.ontology import usage_actions
 
 SHAPES = "https://kg.example.org/shapes#"
 HEADER = "# Generated from schemas/model.yaml by `python -m kg.rdf.ontology`; do not edit by hand.\n"
@@ -66,7 +67,7 @@ def _node_shapes() -> list[str]:
 
 
 def _mapping_shapes() -> list[str]:
-    actions = " ".join(ACTION_ROLE.format(a) for a in schema().edges["ACTS_ON"].properties["action"].enum)
+    actions = " ".join(ACTION_ROLE.format(a) for a in usage_actions())
     article, integer = "sh:class schema:NewsArticle", "sh:datatype xsd:integer"
     return [
         _shape("Membership", "org:Membership", [

@@ -26,9 +26,10 @@ from operator import attrgetter, itemgetter
 
 from kg.facts import Evidence
 from kg.graph import Edge
+from kg.model import schema
 from kg.stores.base import Store
 
-QUALIFIED = ("ACTS_ON", "HOLDS")  # edge types whose every claim adds nodes (usage, membership)
+QUALIFIED = tuple(sorted(n for n, e in schema().edges.items() if e.rdf_as))  # every claim adds nodes (usage, membership)
 EXPORT_CACHE_KIB = 8192  # SQLite page cache while exporting (the store opens with 64 MB)
 # While exporting: a small page cache, and no memory-mapped reads (every page of the store a
 # one-pass scan touches would stay mapped, and count as the process's memory, up to mmap_size).

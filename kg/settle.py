@@ -11,6 +11,12 @@ Resolving again does not extract again: a store keeps the extraction of every ar
 dateless mention (`Store.kept_extraction`). A store also records which bases are unsettled in
 the transaction that changed them (`Store.unsettled`), so settling cut short by a crash is
 finished by the next writer.
+
+An article's facts depend on the known documents only through each dateless base's
+`resolution` (its one candidate, none, or several), which the store records per article and
+base (`Store.dateless_citers`). Settling rewrites only the articles whose recorded resolution
+differs from the current one: a third dated `20-CT/TU` of a province changes nothing for the
+articles already unresolved between two, so they are not written again.
 """
 from __future__ import annotations
 
@@ -58,17 +64,48 @@ def mentioned_bases(store: Store, article_id: str) -> set[str]:
             if (base := dated_base(node.id))}
 
 
+def resolution(base: str, candidates: list[str]) -> str:
+    """What a dateless mention of `base` becomes among `candidates` (as `kg.resolver` decides):
+    the one candidate's id, "" for none (its own node, resolved) or "*" for several (its own
+    node, unresolved). Facts differ between two sets of known documents only where this does."""
+    others = [c for c in candidates if c != base]
+    return others[0] if len(others) == 1 else ("*" if others else "")
+
+
+def resolved(extraction: Extraction, known: KnownDocuments) -> Facts:
+    """`resolve`, recording each dateless base's resolution in `Facts.dateless` (stores keep it,
+    so that settling can tell which articles a change of known documents changes)."""
+    seen: dict[str, str] = {}
+
+    def recording(base: str) -> list[str]:
+        candidates = known(base)
+        seen[base] = resolution(base, candidates)
+        return candidates
+
+    facts = resolve(extraction, recording)
+    facts.dateless = seen
+    return facts
+
+
 def settle(store: Store, bases: set[str], extract: Extract) -> int:
     """Resolve again every stored article that cites one of `bases`, or of the bases the store
-    recorded as unsettled, without a date; each article once. Returns how many were redone."""
+    recorded as unsettled, without a date and now resolves otherwise; each article once.
+    Returns how many were redone."""
     bases = set(bases) | store.unsettled()
     if not bases:
         return 0
-    articles = sorted({a for base in sorted(bases) for a in _articles_citing(store, base)})
     known = known_documents(store)
+    articles = sorted({a for base in sorted(bases) for a in _stale(store, base, known)})
     redone = sum(_reresolve(store, article_id, known, extract) for article_id in articles)
     store.settled(bases)
     return redone
+
+
+def _stale(store: Store, base: str, known: KnownDocuments) -> set[str]:
+    """Articles citing `base` without a date whose facts the current known documents change
+    (a store that records no resolutions: all of them)."""
+    found = store.dateless_citers(base, resolution(base, known(base)))
+    return _articles_citing(store, base) if found is None else found
 
 
 def of_base(node_id: str, base: str) -> bool:
@@ -94,5 +131,5 @@ def _reresolve(store: Store, article_id: str, known: KnownDocuments, extract: Ex
             return 0
         fields = set(Article.__dataclass_fields__)
         extraction = extract(Article(**{k: v for k, v in stored.items() if k in fields}))
-    store.replace(resolve(extraction, known))
+    store.replace(resolved(extraction, known))
     return 1

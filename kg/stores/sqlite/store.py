@@ -94,6 +94,7 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         self.db.executemany("INSERT OR REPLACE INTO edge_rows VALUES (?,?,?,?,?,?,?,?,?)", rows.edges)
         if rows.kept:
             self.db.execute("INSERT INTO kept_mentions VALUES (?,?)", (rows.article_id, rows.kept))
+            self.db.executemany("INSERT INTO dateless VALUES (?,?,?)", rows.dateless)
         self._refresh_props(changed)
         self._rename(self._spelled_otherwise([(row[0], row[2]) for row in rows.node_rows]))
 
@@ -178,7 +179,7 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         otherwise = set(self._spelled_otherwise(spellings))
         respell = [n for n in touched if n not in otherwise]
         deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
-        for table in ("claim_rows", "edge_rows", "sentences", "kept_mentions"):
+        for table in ("claim_rows", "edge_rows", "sentences", "kept_mentions", "dateless"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
         orphans = [n for n in touched if not self.db.execute(
             "SELECT 1 FROM claim_rows WHERE node_id=? LIMIT 1", (n,)).fetchone()]
@@ -202,6 +203,10 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         names = set(Article.__dataclass_fields__)
         sentences = dict(self.db.execute("SELECT n, text FROM sentences WHERE article_id=?", (article_id,)))
         return restore(row[0], Article(**{k: v for k, v in stored.items() if k in names}), sentences)
+
+    def dateless_citers(self, base: str, resolution: str) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT article_id FROM dateless WHERE base=? AND resolution IS NOT ?", (base, resolution))}
 
     def unsettled(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT base FROM unsettled")}

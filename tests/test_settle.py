@@ -21,9 +21,19 @@ def _add(store, tmp_path, name):
     return ingest(store, [jsonl(tmp_path / f"{name}.jsonl", ARTICLES[name])])
 
 
-def _written(store, article_id):
-    """The article's row id: a rewrite deletes the row and inserts a new one."""
-    return store.db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()[0]
+def _watch(store):
+    """Record in a temporary table each article whose rows are written or deleted from now on
+    (temporary triggers: this connection only, the file unchanged)."""
+    store.db.execute("CREATE TEMP TABLE IF NOT EXISTS written (article_id TEXT)")
+    for table in ("claim_rows", "edge_rows", "kept_mentions", "dateless"):
+        for change, row in (("INSERT", "new"), ("DELETE", "old"), ("UPDATE", "new")):
+            store.db.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS w_{table}_{change} AFTER {change} ON main.{table} "
+                             f"BEGIN INSERT INTO written VALUES ({row}.article_id); END")
+    store.db.execute("DELETE FROM written")
+
+
+def _written(store):
+    return {r[0] for r in store.db.execute("SELECT article_id FROM written")}
 
 
 def _mentioned(store, article_id):
@@ -36,23 +46,25 @@ def test_a_dated_document_that_changes_no_resolution_leaves_the_citing_article_u
     for name in ("a", "b", "c"):
         _add(store, tmp_path, name)
     assert _mentioned(store, "a") == {BASE}  # two dated candidates: unresolved
-    before, rows = _written(store, "a"), graph(store)[1]
+    rows = graph(store)[1]
+    _watch(store)
     summary = _add(store, tmp_path, "d")  # a third candidate: still unresolved between several
     assert summary.resettled == 0
-    assert _written(store, "a") == before
+    assert _written(store) == {"d"}
     assert {e for e in graph(store)[1] if e[3] == "a"} == {e for e in rows if e[3] == "a"}
-    assert forget(store, "d") and _written(store, "a") == before  # back to two: still unresolved
+    _watch(store)
+    assert forget(store, "d") and _written(store) == {"d"}  # back to two: still unresolved
 
 
 def test_a_dated_document_that_changes_a_resolution_rewrites_the_citing_article(tmp_path):
     store = SQLiteStore(str(tmp_path / "kg.db"))
     _add(store, tmp_path, "a")
-    alone = _written(store, "a")
+    _watch(store)
     assert _add(store, tmp_path, "b").resettled == 1  # none → the one candidate
-    joined = _written(store, "a")
-    assert joined != alone and _mentioned(store, "a") == {f"{BASE}-2017"}
+    assert _written(store) == {"a", "b"} and _mentioned(store, "a") == {f"{BASE}-2017"}
+    _watch(store)
     assert _add(store, tmp_path, "c").resettled == 1  # one → several
-    assert _written(store, "a") != joined and _mentioned(store, "a") == {BASE}
+    assert _written(store) == {"a", "c"} and _mentioned(store, "a") == {BASE}
     assert store.get(BASE).props["resolved"] is False
     forget(store, "b")  # several → the other one
     assert _mentioned(store, "a") == {f"{BASE}-2020"}

@@ -22,6 +22,10 @@ from kg.stores.sqlite.reads import SQLiteReads, _edge, _marks, _node
 from kg.stores.sqlite.schema import connect, prepare
 
 
+CLAIM = "node_id, article_id, props, start, end, sentence_n, extractor, name"  # as Rows.claims
+EDGE_ROW = "src, type, dst, article_id, props, start, end, sentence_n, extractor"  # as Rows.edges
+
+
 class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: reads.py
     def __init__(self, path: str, create: bool = True, mapped: bool = False):
         """`mapped`: read through a memory map (up to 2 GB), which halves heavy queries; off for
@@ -84,19 +88,25 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
 
     def _insert(self, rows: Rows) -> None:
         self.db.execute("INSERT INTO articles VALUES (?,?,?,?,?)", rows.article)
-        changed = self._props_changed_by(rows.claimed_props)
-        # a node this article creates has only this claim: its props are the claim's
-        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)",
-                            rows.node_rows)
+        self._insert_notes(rows)
+        self._add_claims(rows.node_rows, rows.claims, rows.aliases, rows.edges, rows.claimed_props)
+
+    def _insert_notes(self, rows: Rows) -> None:
+        """What an article keeps beside its claims: sentences, and what settling needs."""
         self.db.executemany("INSERT INTO sentences VALUES (?,?,?)", rows.sentences)
-        self.db.executemany("INSERT OR REPLACE INTO claim_rows VALUES (?,?,?,?,?,?,?,?)", rows.claims)
-        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)", rows.aliases)
-        self.db.executemany("INSERT OR REPLACE INTO edge_rows VALUES (?,?,?,?,?,?,?,?,?)", rows.edges)
         if rows.kept:
             self.db.execute("INSERT INTO kept_mentions VALUES (?,?)", (rows.article_id, rows.kept))
             self.db.executemany("INSERT INTO dateless VALUES (?,?,?)", rows.dateless)
+
+    def _add_claims(self, node_rows, claims, aliases, edges, claimed_props) -> None:
+        changed = self._props_changed_by(claimed_props)
+        # a node this article creates has only this claim: its props are the claim's
+        self.db.executemany("INSERT OR IGNORE INTO nodes (id, type, name, props) VALUES (?,?,?,?)", node_rows)
+        self.db.executemany("INSERT OR REPLACE INTO claim_rows VALUES (?,?,?,?,?,?,?,?)", claims)
+        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?)", aliases)
+        self.db.executemany("INSERT OR REPLACE INTO edge_rows VALUES (?,?,?,?,?,?,?,?,?)", edges)
         self._refresh_props(changed)
-        self._rename(self._spelled_otherwise([(row[0], row[2]) for row in rows.node_rows]))
+        self._rename(self._spelled_otherwise([(row[0], row[2]) for row in node_rows]))
 
     def _spelled_otherwise(self, spellings: list[tuple[str, str]]) -> list[str]:
         """Nodes whose name is not the spelling given for them here."""
@@ -161,34 +171,78 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
                             (json.dumps(merged, ensure_ascii=False), node_id))
 
     def replace(self, facts: Facts) -> UpsertResult:
-        """Retract and store again in one transaction: a crash leaves the old or the new claims."""
+        """Store an article's facts again, in one transaction (a crash leaves the old or the new
+        claims). With its text unchanged (settling) only the rows that differ are written: a
+        settled article changes a document or two, and rewriting all of it would re-read every
+        busy node it names (its province, a central resolution)."""
         rows = rows_of(facts)
         with self._writing(), self._dates_watched(rows):
-            self._retract(rows.article_id)
-            self._insert(rows)
+            stored = self.db.execute("SELECT * FROM articles WHERE id=?", (rows.article_id,)).fetchone()
+            if stored == rows.article:
+                self._rewrite(rows)
+            else:
+                self._retract(rows.article_id)
+                self._insert(rows)
         return UpsertResult("replaced", len(rows.node_rows), len(rows.edges))
+
+    def _rewrite(self, rows: Rows) -> None:
+        article_id = (rows.article_id,)
+        for table in ("sentences", "kept_mentions", "dateless"):
+            self.db.execute(f"DELETE FROM {table} WHERE article_id=?", article_id)
+        self._insert_notes(rows)
+        claims = set(self.db.execute(f"SELECT {CLAIM} FROM claim_rows WHERE article_id=?", article_id))
+        edges = set(self.db.execute(f"SELECT {EDGE_ROW} FROM edge_rows WHERE article_id=?", article_id))
+        kept = set(rows.claims)
+        self._drop_claims(rows.article_id, [(c[0], c[7], c[2]) for c in claims - kept], list(edges - set(rows.edges)))
+        new = {c[0] for c in rows.claims if c not in claims}
+        self._add_claims([n for n in rows.node_rows if n[0] in new], [c for c in rows.claims if c[0] in new],
+                         [a for a in rows.aliases if a[0] in new], [e for e in rows.edges if e not in edges],
+                         [p for p in rows.claimed_props if p[0] in new])
 
     def retract(self, article_id: str) -> bool:
         with self._writing(), self._dates_watched(None, article_id):
             return self._retract(article_id)
 
     def _retract(self, article_id: str) -> bool:
-        spellings = self.db.execute("SELECT node_id, name FROM claim_rows WHERE article_id=?", (article_id,)).fetchall()
-        touched = [node_id for node_id, _ in spellings]
-        # the node's own spelling losing a claim may lose its lead (another one's cannot)
-        otherwise = set(self._spelled_otherwise(spellings))
-        respell = [n for n in touched if n not in otherwise]
+        claims = self.db.execute("SELECT node_id, name, props FROM claim_rows WHERE article_id=?", (article_id,)).fetchall()
         deleted = self.db.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
-        for table in ("claim_rows", "edge_rows", "sentences", "kept_mentions", "dateless"):
+        for table in ("sentences", "kept_mentions", "dateless"):
             self.db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
-        orphans = [n for n in touched if not self.db.execute(
-            "SELECT 1 FROM claim_rows WHERE node_id=? LIMIT 1", (n,)).fetchone()]
-        for node_id in orphans:
-            self.db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
-            self.db.execute("DELETE FROM aliases WHERE node_id=?", (node_id,))
-        self._refresh_props([n for n in touched if n not in orphans])
-        self._rename([n for n in respell if n not in orphans])
+        self._drop_claims(article_id, claims, None)
         return deleted > 0
+
+    def _drop_claims(self, article_id: str, claims: list[tuple], edges: list[tuple] | None) -> None:
+        """Delete an article's `claims` (node id, name, props JSON) and `edges` (edge_rows rows;
+        None: all its claims and edges go); nodes left without claims go too, and the others'
+        properties and names follow the claims that remain."""
+        # the node's own spelling losing a claim may lose its lead (another one's cannot)
+        otherwise = set(self._spelled_otherwise([c[:2] for c in claims]))
+        if edges is None:
+            for table in ("claim_rows", "edge_rows"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id=?", (article_id,))
+        else:
+            self.db.executemany("DELETE FROM claim_rows WHERE node_id=? AND article_id=?",
+                                [(c[0], article_id) for c in claims])
+            self.db.executemany("DELETE FROM edge_rows WHERE src=? AND type=? AND dst=? AND article_id=?",
+                                [e[:4] for e in edges])
+        touched = [c[0] for c in claims]
+        gone = {n for n in touched if not self.db.execute("SELECT 1 FROM claim_rows WHERE node_id=? LIMIT 1", (n,)).fetchone()}
+        self.db.executemany("DELETE FROM nodes WHERE id=?", [(n,) for n in gone])
+        self.db.executemany("DELETE FROM aliases WHERE node_id=?", [(n,) for n in gone])
+        self._refresh_props(self._may_have_given([c for c in claims if c[0] not in gone]))
+        self._rename([n for n in touched if n not in otherwise and n not in gone])
+
+    def _may_have_given(self, claims: list[tuple]) -> list[str]:
+        """Nodes whose merged properties a removed claim (node id, name, props JSON) may have
+        given: one that holds none of the node's current values gave none of them, so a busy
+        node losing such a claim is not re-read."""
+        claims = [c for c in claims if c[2] != "{}"]
+        current = {}
+        for chunk in range(0, len(claims), 500):
+            part = [c[0] for c in claims[chunk:chunk + 500]]
+            current.update(self.db.execute(f"SELECT id, props FROM nodes WHERE id IN ({_marks(part)})", part))
+        return [n for n, _, props in claims if n in current and
+                any(json.loads(current[n]).get(k) == v for k, v in json.loads(props).items())]
 
     # -- settling (kg.settle) ---------------------------------------------------------------
     def stored_hash(self, article_id: str) -> str | None:

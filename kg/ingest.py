@@ -120,7 +120,7 @@ def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, in
     errors, warnings = ErrorLog(summary.errors, max_errors), ErrorLog(summary.warnings, max_errors, "warnings")
     use_outlet_files(list(outlets))
     before = _totals(store)
-    summary.resettled += settle(store, set(), extract)  # what a killed run left unsettled
+    summary.resettled += _settle(store, set())  # what a killed run left unsettled
     records = read_inputs(inputs, fmt, include, exclude)
     for record, outcome in _outcomes(store, records, pending, workers):
         outcome = _within_limit(record, outcome)
@@ -218,8 +218,7 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         _tally(summary, result.status)
         summary.nodes += result.nodes
         summary.edges += result.edges
-    summary.resettled += settle(store, bases, extract)
-    sync_sparql_store(store, batch)
+    summary.resettled += _settle(store, bases, batch)
     batch.clear()
     pending.clear()
 
@@ -235,5 +234,15 @@ def forget(store: Store, article_id: str) -> bool:
     (a year only it gave goes with it). False when the store does not hold the article."""
     bases = mentioned_bases(store, article_id)
     found = store.retract(article_id)
-    settle(store, bases, extract)  # also what a killed forget left unsettled
+    _settle(store, bases, [article_id])  # also what a killed forget left unsettled
     return found
+
+
+def _settle(store: Store, bases: set[str], written: list = ()) -> int:
+    """Settle, then bring a SPARQL store beside the file (if any) up to date with the articles
+    just `written` (their Facts, Rows or ids) and those settling rewrote. Returns how many
+    settling rewrote."""
+    redone = settle(store, bases, extract)
+    if written or redone:
+        sync_sparql_store(store, [*written, *redone])
+    return len(redone)

@@ -87,16 +87,16 @@ def resolved(extraction: Extraction, known: KnownDocuments) -> Facts:
     return facts
 
 
-def settle(store: Store, bases: set[str], extract: Extract) -> int:
+def settle(store: Store, bases: set[str], extract: Extract) -> list[str]:
     """Resolve again every stored article that cites one of `bases`, or of the bases the store
     recorded as unsettled, without a date and now resolves otherwise; each article once.
-    Returns how many were redone."""
+    Returns the ids of the articles redone."""
     bases = set(bases) | store.unsettled()
     if not bases:
-        return 0
+        return []
     known = known_documents(store)
     articles = sorted({a for base in sorted(bases) for a in _stale(store, base, known)})
-    redone = sum(_reresolve(store, article_id, known, extract) for article_id in articles)
+    redone = [a for a in articles if _reresolve(store, a, known, extract)]
     store.settled(bases)
     return redone
 
@@ -123,13 +123,13 @@ def _articles_citing(store: Store, base: str) -> set[str]:
             for edge, _ in store.neighbours(node_id, "MENTIONS", "in") if edge.props.get("dateless")}
 
 
-def _reresolve(store: Store, article_id: str, known: KnownDocuments, extract: Extract) -> int:
+def _reresolve(store: Store, article_id: str, known: KnownDocuments, extract: Extract) -> bool:
     extraction = store.kept_extraction(article_id)
     if extraction is None:  # a store that keeps none, or an article stored before it did
         stored = store.article(article_id)
         if stored is None:
-            return 0
+            return False
         fields = set(Article.__dataclass_fields__)
         extraction = extract(Article(**{k: v for k, v in stored.items() if k in fields}))
     store.replace(resolved(extraction, known))
-    return 1
+    return True

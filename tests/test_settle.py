@@ -141,3 +141,17 @@ def test_a_version_1_store_is_upgraded_and_settles_its_old_mentions(tmp_path):
         assert _add(store, tmp_path, "b").resettled == 1
     assert graph(upgraded) == graph(current)
     assert _mentioned(upgraded, "a") == {f"{BASE}-2017"}
+
+
+def test_forget_brings_the_sparql_store_up_to_date_with_the_articles_it_resettles(tmp_path):
+    """Forgetting the only article that dated a directive moves the mentions citing it back to
+    the bare number: the SPARQL store beside the file must follow those articles too."""
+    from kg.rdf.sparql import sparql
+    from tests.test_sparql_store import _fresh, _on_disk
+    store = SQLiteStore(str(tmp_path / "kg.db"))
+    ingest(store, [jsonl(tmp_path / "ab.jsonl", ARTICLES["a"], ARTICLES["b"])])
+    assert _mentioned(store, "a") == {f"{BASE}-2017"}
+    assert sparql("ASK { ?d ?p ?o }", store)["boolean"]  # builds the store beside the file
+    assert forget(store, "b")
+    assert _mentioned(store, "a") == {BASE}
+    assert _on_disk(store) == _fresh(store)

@@ -155,3 +155,20 @@ def test_forget_brings_the_sparql_store_up_to_date_with_the_articles_it_resettle
     assert forget(store, "b")
     assert _mentioned(store, "a") == {BASE}
     assert _on_disk(store) == _fresh(store)
+
+
+def test_aliases_indexed_per_transaction_keep_the_substring_index_whole(tmp_path):
+    """New aliases enter the trigram index once per write transaction, and before any alias
+    is deleted; after ingests, rewrites and forgets the index matches the aliases exactly."""
+    store = SQLiteStore(str(tmp_path / "kg.db"))
+    ingest(store, [jsonl(tmp_path / "ab.jsonl", ARTICLES["a"], ARTICLES["b"])])
+    for name in ("c", "d"):
+        _add(store, tmp_path, name)
+    forget(store, "b")
+    forget(store, "d")
+    _add(store, tmp_path, "b")
+    forget(store, "a")
+    store.db.execute("INSERT INTO aliases_fts(aliases_fts, rank) VALUES ('integrity-check', 1)")
+    indexed = store.db.execute("SELECT COUNT(*) FROM aliases_fts").fetchone()[0]
+    assert indexed == store.db.execute("SELECT COUNT(*) FROM aliases").fetchone()[0]
+    assert [n.id for n in store.find("20-ct/t", "Document")] == [f"{BASE}-2017", f"{BASE}-2020"]

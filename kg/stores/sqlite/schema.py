@@ -35,8 +35,9 @@ CREATE TABLE IF NOT EXISTS aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, 
     akey TEXT NOT NULL, PRIMARY KEY (node_id, alias));
 -- substring search on diacritic-free aliases without scanning them all
 CREATE VIRTUAL TABLE IF NOT EXISTS aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
-CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
-    INSERT INTO aliases_fts(rowid, akey) VALUES (new.rowid, new.akey); END;
+-- new aliases are indexed in one statement per write transaction (SQLiteStore._index_aliases):
+-- a trigger indexing them row by row was the costliest part of storing an article
+DROP TRIGGER IF EXISTS aliases_fts_insert;
 CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
     INSERT INTO aliases_fts(aliases_fts, rowid, akey) VALUES ('delete', old.rowid, old.akey); END;
 CREATE TABLE IF NOT EXISTS sentences (article_id TEXT NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL,

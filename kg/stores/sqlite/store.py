@@ -63,7 +63,9 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         """One write transaction: all of it commits, or none (a crash or error rolls back)."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self._indexed = self._last_alias()
             yield
+            self._index_aliases()
             self.db.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
@@ -71,6 +73,16 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         except BaseException:
             self._rollback()
             raise
+
+    def _last_alias(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM aliases").fetchone()[0]
+
+    def _index_aliases(self) -> None:
+        """Add the aliases inserted since the last call to the substring index. Called before
+        any alias is deleted too: the index's delete trigger may only meet indexed rows."""
+        self.db.execute("INSERT INTO aliases_fts(rowid, akey) SELECT rowid, akey FROM aliases WHERE rowid > ?",
+                        (self._indexed,))
+        self._indexed = self._last_alias()
 
     def _rollback(self) -> None:
         if self.db.in_transaction:
@@ -228,7 +240,10 @@ class SQLiteStore(SQLiteReads, Store):  # name search, pages, lineage levels: re
         touched = [c[0] for c in claims]
         gone = {n for n in touched if not self.db.execute("SELECT 1 FROM claim_rows WHERE node_id=? LIMIT 1", (n,)).fetchone()}
         self.db.executemany("DELETE FROM nodes WHERE id=?", [(n,) for n in gone])
-        self.db.executemany("DELETE FROM aliases WHERE node_id=?", [(n,) for n in gone])
+        if gone:
+            self._index_aliases()
+            self.db.executemany("DELETE FROM aliases WHERE node_id=?", [(n,) for n in gone])
+            self._indexed = self._last_alias()  # a new alias may take a deleted one's rowid
         self._refresh_props(self._may_have_given([c for c in claims if c[0] not in gone]))
         self._rename([n for n in touched if n not in otherwise and n not in gone])
 

@@ -1,6 +1,7 @@
 """Benchmarks at corpus scale: ingest, store size, memory, query latency, exports, and peers.
 
     python bench/run.py --sizes 1000 10000 100000 --workers 2 --out bench/results.json
+    python bench/run.py --corpora realtext --sizes 1000 10000 --ingest-only   # ingest alone
 
 Two corpora, reported side by side, the real-text one first (`--corpora`):
 * `realtext`: articles of 3-5 KB stitched from the real excerpts of ../shared/corpus by
@@ -26,6 +27,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -80,16 +82,29 @@ def corpus(n: int, seed: int, kind: str = "template") -> Path:
     return path
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished children and their reaped workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def ingest(path: Path, store: Path, workers: int) -> dict:
+    """Wall time, CPU time (all processes) and the machine's load around it: on a shared
+    machine wall time alone says more about the neighbours than about kg."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
     extra = ["--workers", str(workers)] if workers > 1 else []
+    load = os.getloadavg()[0]
+    cpu = _children_cpu()
     seconds, rss, _ = run(KG + ["ingest", str(path), "--store", str(store), "--json"] + extra)
+    cpu = _children_cpu() - cpu
     n = sum(1 for _ in open(path, encoding="utf-8"))
     mb = path.stat().st_size / 1e6
     return {"workers": workers, "seconds": round(seconds, 2), "articles_per_s": round(n / seconds, 1),
+            "cpu_s": round(cpu, 1), "articles_per_cpu_s": round(n / cpu, 1),
             "mb_per_s": round(mb / seconds, 2), "peak_rss_mb": rss,
-            "store_mb": round(store.stat().st_size / 1e6, 1)}
+            "store_mb": round(store.stat().st_size / 1e6, 1),
+            "load_before_after": [round(load, 1), round(os.getloadavg()[0], 1)]}
 
 
 def percentiles(samples: list[float]) -> dict:
@@ -236,6 +251,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--corpora", nargs="+", default=["realtext", "template"], choices=["realtext", "template"])
     parser.add_argument("--skip-exports", action="store_true")
+    parser.add_argument("--ingest-only", action="store_true",
+                        help="time only `kg ingest` (no queries, exports or peers)")
     parser.add_argument("--store-dir", type=Path, default=HERE / "data", help="where the stores are ingested")
     parser.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
                         help="Neo4j and underthesea peers in the same run (default on)")
@@ -254,7 +271,7 @@ def main() -> None:
     for kind in args.corpora:
         for n in args.sizes:
             results["runs"].append(measure(args, kind, n))
-    if args.peers:
+    if args.peers and not args.ingest_only:
         results["peers"] = {"extraction": extraction_peers(args)}
         print(json.dumps(results["peers"]), flush=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -267,6 +284,9 @@ def measure(args, kind: str, n: int) -> dict:
     row = {"corpus": kind, "n": n, "ingest": [ingest(path, store, 1)]}
     if args.workers > 1:
         row["ingest"].append(ingest(path, store, args.workers))
+    if args.ingest_only:
+        print(json.dumps(row), flush=True)
+        return row
     row["queries"] = query_latency(store, args.seed)
     if not args.skip_exports:
         row["exports"] = exports(store)
@@ -280,11 +300,15 @@ def measure(args, kind: str, n: int) -> dict:
 
 
 def markdown(results: dict) -> str:
-    lines = ["| corpus | N | workers | articles/s | MB/s | peak RSS MB | store MB |", "|---|---|---|---|---|---|---|"]
+    lines = ["| corpus | N | workers | articles/s | articles per CPU s | MB/s | peak RSS MB | store MB | load |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for row in results["runs"]:
         for ing in row["ingest"]:
-            lines.append(f"| {row.get('corpus', 'template')} | {row['n']} | {ing['workers']} | {ing['articles_per_s']} | {ing['mb_per_s']} | "
-                         f"{ing['peak_rss_mb']} | {ing['store_mb']} |")
+            lines.append(f"| {row.get('corpus', 'template')} | {row['n']} | {ing['workers']} | {ing['articles_per_s']} | "
+                         f"{ing.get('articles_per_cpu_s', '–')} | {ing['mb_per_s']} | {ing['peak_rss_mb']} | {ing['store_mb']} | "
+                         f"{ing.get('load_before_after', '–')} |")
+    if all("queries" not in row for row in results["runs"]):
+        return "\n".join(lines)
     names = ["chaired", "who-chaired", "person", "doc", "lineage", "lineage-hub", "search"]
     lines += ["", "| corpus | N | " + " | ".join(f"{q} p50/p95 ms" for q in names) + " | cold help ms | cold chaired ms |",
               "|---" * (len(names) + 4) + "|"]

@@ -51,6 +51,8 @@ class Facts:
     # set when these facts depend on which documents are known (a dateless document mention):
     # stores keep it so that settling can resolve the article again without extracting it again
     extraction: Extraction | None = None
+    # base → resolution (`kg.settle.resolution`) of each dateless document mention, as resolved
+    dateless: dict[str, str] = field(default_factory=dict)
 
     def add_node(self, node: Node, evidence: Evidence, alias: str | None = None) -> str:
         claim = self.nodes.get(node.id)

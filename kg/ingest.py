@@ -10,16 +10,17 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from kg.budget import OverBudget, article_budget, article_seconds
+from kg.budget import article_seconds
 from kg.errors import InputError
 from kg.facts import Article
 from kg.graph import Facts
 from kg.model import conform, type_of_id
+from kg.parallel import resolved_in_workers
 from kg.rdf.persist import sync as sync_sparql_store
-from kg.resolver import resolve
 from kg.settle import dated_in, known_documents, mentioned_bases, new_dated_bases, settle
 from kg.stores.base import Store
 from kg.stores.sqlite.rows import Rows
+from kg.work import Unchanged, extracted, unchanged_in
 from loaders.detect import max_article_bytes, positive_setting
 from loaders.extract import extract
 from loaders.html import use_outlet_files
@@ -86,26 +87,6 @@ def _file_of(record: Article | InputError) -> str:
     return re.sub(r":\d+$", "", record.source) if record.source else record.id
 
 
-def facts_for(article: Article, known: Callable[[str], list[str]]) -> Facts:
-    return resolve(extract(article), known)
-
-
-def extracted(article: Article, known, prepare: Callable[[Facts], Facts | Rows], seconds: float) -> Facts | Rows | str:
-    """Facts (or the store's rows) of one article, or that article's one-line failure: an
-    extractor bug, a text the store cannot take, or extraction over its time budget never
-    takes the batch down with it."""
-    where = article.source or article.id
-    try:
-        with article_budget(seconds):
-            facts = facts_for(article, known)
-        return prepare(facts)
-    except OverBudget:
-        return (f"{where}: extraction took over {seconds:g} s, the time budget for one article "
-                "(KG_ARTICLE_SECONDS raises it)")
-    except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
-        return f"{where}: extraction failed ({type(exc).__name__}: {exc})"
-
-
 def ingest(store: Store, inputs: Iterable[str], progress: Callable[[str], None] | None = None,
            strict: bool = False, fmt: str | None = None, include: Iterable[str] = (),
            exclude: Iterable[str] = (), outlets: Iterable[str] = (), workers: int = 1,
@@ -140,7 +121,7 @@ def _ingest(store: Store, inputs: Iterable[str], progress, strict: bool, fmt, in
     errors, warnings = ErrorLog(summary.errors, max_errors), ErrorLog(summary.warnings, max_errors, "warnings")
     use_outlet_files(list(outlets))
     before = _totals(store)
-    summary.resettled += settle(store, set(), extract)  # what a killed run left unsettled
+    summary.resettled += _settle(store, set())  # what a killed run left unsettled
     records = read_inputs(inputs, fmt, include, exclude)
     for record, outcome in _outcomes(store, records, pending, workers):
         outcome = _within_limit(record, outcome)
@@ -181,7 +162,6 @@ def _outcomes(store: Store, records, pending: dict, workers: int):
     """(record, Facts | Rows | InputError | failure message) in input order."""
     path = getattr(store, "path_for_workers", None)
     if workers > 1 and path:
-        from kg.parallel import resolved_in_workers
         yield from resolved_in_workers(records, path, workers)
         return
     known, seconds = known_documents(store, pending), article_seconds()
@@ -193,17 +173,6 @@ def _outcomes(store: Store, records, pending: dict, workers: int):
             yield record, Unchanged()
         else:
             yield record, extracted(record, known, prepare, seconds)
-
-
-class Unchanged:
-    """The outcome of an article the store holds with the same content: not extracted again."""
-
-
-def unchanged_in(store: Store, article: Article) -> bool:
-    try:
-        return store.stored_hash(article.id) == article.content_hash
-    except UnicodeError:  # text that cannot be hashed fails where it is stored, as that article's error
-        return False
 
 
 def _within_limit(record, outcome):
@@ -250,8 +219,7 @@ def _flush(store: Store, batch: list[Facts], summary: IngestSummary, pending: di
         _tally(summary, result.status)
         summary.nodes += result.nodes
         summary.edges += result.edges
-    summary.resettled += settle(store, bases, extract)
-    sync_sparql_store(store, batch)
+    summary.resettled += _settle(store, bases, batch)
     batch.clear()
     pending.clear()
 
@@ -267,5 +235,15 @@ def forget(store: Store, article_id: str) -> bool:
     (a year only it gave goes with it). False when the store does not hold the article."""
     bases = mentioned_bases(store, article_id)
     found = store.retract(article_id)
-    settle(store, bases, extract)  # also what a killed forget left unsettled
+    _settle(store, bases, [article_id])  # also what a killed forget left unsettled
     return found
+
+
+def _settle(store: Store, bases: set[str], written: list = ()) -> int:
+    """Settle, then bring a SPARQL store beside the file (if any) up to date with the articles
+    just `written` (their Facts, Rows or ids) and those settling rewrote. Returns how many
+    settling rewrote."""
+    redone = settle(store, bases, extract)
+    if written or redone:
+        sync_sparql_store(store, [*written, *redone])
+    return len(redone)

@@ -13,9 +13,13 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
+from kg.budget import article_seconds
 from kg.errors import InputError
 from kg.facts import Article
+from kg.settle import known_documents
+from kg.stores.sqlite import SQLiteStore
 from kg.stores.sqlite.rows import Rows, rows_of
+from kg.work import Unchanged, extracted, unchanged_in
 
 Outcome = Rows | InputError | str  # a str is an extraction failure message
 _worker_known: Callable[[str], list[str]] | None = None
@@ -25,8 +29,6 @@ _worker_store = None
 
 def _init(store_path: str, seconds: float) -> None:
     global _worker_known, _worker_seconds, _worker_store
-    from kg.ingest import known_documents
-    from kg.stores.sqlite import SQLiteStore
     _worker_store = SQLiteStore(store_path)
     _worker_known, _worker_seconds = known_documents(_worker_store, {}), seconds
 
@@ -36,7 +38,6 @@ def _work(record: Article | InputError) -> Outcome:
     A failing or over-budget article is that article's error; the run goes on."""
     if isinstance(record, InputError):
         return record
-    from kg.ingest import Unchanged, extracted, unchanged_in
     if unchanged_in(_worker_store, record):
         return Unchanged()  # stored with this content: not extracted again
     return extracted(record, _worker_known, rows_of, _worker_seconds)  # the parent only writes the rows
@@ -59,7 +60,6 @@ def resolved_in_workers(records: Iterable[Article | InputError], store_path: str
             sent.append(record)
             yield record
 
-    from kg.budget import article_seconds
     with multiprocessing.get_context("fork").Pool(workers, initializer=_init,
                                                   initargs=(store_path, article_seconds())) as pool:
         try:

@@ -2,7 +2,8 @@ import pytest
 
 from kg.facts import Article
 from kg.graph import Node
-from kg.ingest import facts_for, ingest
+from kg.ingest import ingest
+from kg.work import facts_for
 from kg.stores.sqlite import reads as sqlite_reads
 from kg.stores.base import MeetingFilter, Store
 from kg.stores.sqlite import SQLiteStore
@@ -27,7 +28,7 @@ def test_wal_and_indexes(store):
     for column in ("src", "dst"):  # both directions of a walk are index searches, not scans
         plan = store.db.execute(f"EXPLAIN QUERY PLAN SELECT * FROM edges WHERE {column}=? AND type=?",
                                 ("x", "IMPLEMENTS")).fetchall()
-        assert "USING INDEX" in plan[0][3], plan
+        assert plan[0][3].startswith("SEARCH") and " USING " in plan[0][3], plan  # an index or the key
 
 
 def test_reingest_same_article_changes_nothing(store):

@@ -107,12 +107,10 @@ def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).
     """Remove one article and exactly the claims only it supported."""
     from kg.errors import NotFound
     from kg.ingest import forget
-    from kg.rdf.persist import sync as sync_sparql_store
-    with open_store(store, create=False) as db:
+    with open_store(store, create=False) as db:  # forget also brings a SPARQL store beside it up to date
         target = _article_id(db, article)
         if not forget(db, target):
             raise NotFound(f"no article {article!r} in the store")
-        sync_sparql_store(db, [target])
     print_json({"forgotten": target}) if as_json else out.print(f"forgot {target}")
 
 

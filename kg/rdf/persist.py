@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg import model
-from kg.mentions import dated_base
 from kg.errors import KgError
 from kg.stores.base import Store
 
@@ -190,8 +189,9 @@ class _Stream(io.RawIOBase):
 
 # -- keeping it current -------------------------------------------------------------------------
 def sync(store: Store, articles: Iterable) -> None:
-    """After a committed batch (ingest: its `Facts` or `Rows`) or a retraction (forget: the
-    article ids): rewrite what those articles touched. A missing store is left missing (`kg sparql` builds it); one that cannot be
+    """After a committed batch (ingest: its `Facts` or `Rows`, and the ids of the articles
+    settling rewrote) or a retraction (forget: the article ids): rewrite what those articles
+    touched; without a SPARQL store beside the file this costs one `stat`. A missing store is left missing (`kg sparql` builds it); one that cannot be
     opened (a server holds it) is left as is, and its fingerprint makes the next query rebuild."""
     path = store_path(store)
     if path is None or not path.exists():
@@ -219,7 +219,6 @@ def _article_id(item) -> str:
 
 
 def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
-    article_ids |= _settled_with(r, article_ids)
     touches = _touches(path)
     try:
         with touches:
@@ -237,13 +236,6 @@ def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
                 _replace_owner(db, r, base, owner)
     finally:
         touches.close()
-
-
-def _settled_with(r, article_ids: set[str]) -> set[str]:
-    """Articles re-resolved because these brought a dated document (kg.settle): those citing
-    a document of the same number and issuer without a date."""
-    bases = {base for a in article_ids for e in r.article_edges(a) if (base := dated_base(e.dst))}
-    return {a for b in sorted(bases) for a in r.dateless_citers(b)}
 
 
 def _replace_owner(db, r, base: str, node_id: str) -> None:

@@ -120,6 +120,11 @@ class Store(ABC):
     def settled(self, bases: set[str]) -> None:
         """Clear what `unsettled` recorded for `bases`."""
 
+    def dateless_citers(self, base: str, resolution: str) -> set[str] | None:
+        """Ids of the articles citing `base` without a date whose stored facts resolved it other
+        than `resolution` (`Facts.dateless`); None when the store records no resolutions."""
+        return None
+
     @abstractmethod
     def get(self, node_id: str) -> Node | None: ...
 

@@ -26,7 +26,8 @@ class Rows:
     aliases: list[tuple]  # (node id, alias, key, diacritic-free key)
     edges: list[tuple]  # the edge_rows table's columns
     claimed_props: list[tuple[str, dict]]  # (node id, props) of claims that set properties
-    kept: str | None = None  # the extraction settling re-resolves (kg.mentions), if it may need to
+    kept: bytes | None = None  # the extraction settling re-resolves (kg.mentions), if it may need to
+    dateless: list[tuple] = ()  # (base, article id, resolution) of each dateless document mention
 
     @property
     def article_id(self) -> str:
@@ -73,7 +74,8 @@ def rows_of(facts: Facts | Rows) -> Rows:
                  for c in claims for alias in {c.node.name, *c.aliases}],
         edges=[_edge_row(edge, number) for edge in facts.edges.values()],
         claimed_props=[(c.node.id, c.node.props) for c in claims if c.node.props],
-        kept=keep(facts.extraction, number) if facts.extraction else None)
+        kept=keep(facts.extraction, number) if facts.extraction else None,
+        dateless=[(base, article.id, found) for base, found in sorted(facts.dateless.items())])
     rows.sentences = [(article.id, n, text) for text, n in numbers.items()]
     return rows
 

@@ -7,9 +7,13 @@ sentence. `claims` and `edges` are views with the sentence text joined back in, 
 of the old tables (RDF, Neo4j exports, push, ad-hoc SQL) reads the same columns as before;
 SQLite flattens the views into the query and skips the join when the sentence is not selected.
 
-`user_version` says which layout a file has: 0 is the layout before sentences were shared
-(upgraded in place, in one transaction, by the first writer to open it); a version above
-SCHEMA_VERSION was written by a newer kg and is refused.
+`claim_rows` and `edge_rows` are WITHOUT ROWID: their primary key is the table, not a second
+copy of every key beside it (a third of a real-text store was such copies).
+
+`user_version` says which layout a file has: 0 is the layout before sentences were shared, 1
+the one before the tables above lost their rowid and `dateless` was kept; both are upgraded in
+place, in one transaction, by the first writer to open them. A version above SCHEMA_VERSION
+was written by a newer kg and is refused.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from urllib.parse import quote
 
 from kg.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT,
@@ -31,8 +35,9 @@ CREATE TABLE IF NOT EXISTS aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, 
     akey TEXT NOT NULL, PRIMARY KEY (node_id, alias));
 -- substring search on diacritic-free aliases without scanning them all
 CREATE VIRTUAL TABLE IF NOT EXISTS aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
-CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
-    INSERT INTO aliases_fts(rowid, akey) VALUES (new.rowid, new.akey); END;
+-- new aliases are indexed in one statement per write transaction (SQLiteStore._index_aliases):
+-- a trigger indexing them row by row was the costliest part of storing an article
+DROP TRIGGER IF EXISTS aliases_fts_insert;
 CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
     INSERT INTO aliases_fts(aliases_fts, rowid, akey) VALUES ('delete', old.rowid, old.akey); END;
 CREATE TABLE IF NOT EXISTS sentences (article_id TEXT NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL,
@@ -40,15 +45,21 @@ CREATE TABLE IF NOT EXISTS sentences (article_id TEXT NOT NULL, n INTEGER NOT NU
 -- `name`: the node's name as this article spells it (a node shows its most claimed spelling)
 CREATE TABLE IF NOT EXISTS claim_rows (node_id TEXT NOT NULL, article_id TEXT NOT NULL, props TEXT NOT NULL,
     start INTEGER, end INTEGER, sentence_n INTEGER, extractor TEXT, name TEXT NOT NULL,
-    PRIMARY KEY (node_id, article_id));
+    PRIMARY KEY (node_id, article_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claim_rows_article ON claim_rows(article_id);
 CREATE TABLE IF NOT EXISTS edge_rows (src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL,
     article_id TEXT NOT NULL, props TEXT NOT NULL, start INTEGER, end INTEGER, sentence_n INTEGER,
-    extractor TEXT, PRIMARY KEY (src, type, dst, article_id));
+    extractor TEXT, PRIMARY KEY (src, type, dst, article_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edge_rows_article ON edge_rows(article_id);
 -- what settling needs to resolve an article's dateless document mentions again without
 -- extracting it again (kg.settle), for the articles that have such mentions
+-- (body: zlib-compressed JSON; text in stores of user_version 1)
 CREATE TABLE IF NOT EXISTS kept_mentions (article_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+-- what each such article's dateless mention of a base resolved to (kg.settle.resolution; NULL:
+-- not known, from an older store), so that settling rewrites only the articles it changes
+CREATE TABLE IF NOT EXISTS dateless (base TEXT NOT NULL, article_id TEXT NOT NULL, resolution TEXT,
+    PRIMARY KEY (base, article_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dateless_article ON dateless(article_id);
 -- document bases whose dated documents changed and whose dateless mentions are not yet
 -- resolved again: written in the transaction that changed them, cleared once settled
 CREATE TABLE IF NOT EXISTS unsettled (base TEXT PRIMARY KEY);
@@ -84,6 +95,31 @@ DROP TABLE old_edges;
 DROP TABLE temp.numbered;
 """
 
+# Version 1 → 2: the row tables again without rowid (views first: a rename would retarget them).
+UPGRADE_FROM_1 = """
+DROP VIEW IF EXISTS claims;
+DROP VIEW IF EXISTS edges;
+ALTER TABLE claim_rows RENAME TO old_claim_rows;
+ALTER TABLE edge_rows RENAME TO old_edge_rows;
+DROP INDEX IF EXISTS claim_rows_article;
+DROP INDEX IF EXISTS edge_rows_article;
+DROP INDEX IF EXISTS edges_dst_src;
+{tables}
+INSERT INTO claim_rows SELECT * FROM old_claim_rows;
+INSERT INTO edge_rows SELECT * FROM old_edge_rows;
+DROP TABLE old_claim_rows;
+DROP TABLE old_edge_rows;
+"""
+
+# Every store before version 2: the bases its dateless mentions may have, resolution unknown, so
+# that the first settling of each rewrites them (a mention's node is its base, or base-YYYY).
+DATELESS_FROM_EDGES = """
+INSERT OR IGNORE INTO dateless
+    SELECT dst, article_id, NULL FROM edge_rows WHERE type = 'MENTIONS' AND json_extract(props, '$.dateless')
+    UNION SELECT substr(dst, 1, length(dst) - 5), article_id, NULL FROM edge_rows
+    WHERE type = 'MENTIONS' AND json_extract(props, '$.dateless') AND dst GLOB '*-[0-9][0-9][0-9][0-9]';
+"""
+
 
 def connect(path: str, timeout: float) -> tuple[sqlite3.Connection, bool]:
     """(connection, writable). A file this process may not write, or in a folder where SQLite
@@ -107,6 +143,12 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
+def _upgrade(version: int) -> str:
+    """The script taking a store of `version` to SCHEMA_VERSION."""
+    rebuild = UPGRADE_FROM_0 if version == 0 else UPGRADE_FROM_1
+    return rebuild.format(tables=TABLES) + DATELESS_FROM_EDGES
+
+
 def prepare(db: sqlite3.Connection, location: str, writable: bool) -> None:
     """Create or upgrade the tables (writers only); refuse a layout this kg cannot read."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -124,7 +166,7 @@ def prepare(db: sqlite3.Connection, location: str, writable: bool) -> None:
     if version == SCHEMA_VERSION:
         db.executescript(TABLES)  # every statement is IF NOT EXISTS: a no-op on a current file
         return
-    body = TABLES if fresh else UPGRADE_FROM_0.format(tables=TABLES)
+    body = TABLES if fresh else _upgrade(version)
     try:  # one transaction inside the script (executescript would commit one begun outside)
         db.executescript(f"BEGIN IMMEDIATE;\n{body}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;")
     except BaseException:

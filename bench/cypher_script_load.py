@@ -22,18 +22,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def load(uri: str, script: Path) -> dict:
+def load(uri: str, script: Path, limit: int | None = None) -> dict:
     from tests import neo4j_server
     slowest: list[tuple[float, int]] = []
     started = time.perf_counter()
     with neo4j_server.bolt_store(uri) as bolt, bolt.driver.session(database=bolt.database) as session:
-        for line in script.read_text(encoding="utf-8").splitlines():
-            if line and not line.startswith("//"):
-                began = time.perf_counter()
-                session.run(line[:-1]).consume()
-                slowest = sorted([*slowest, (time.perf_counter() - began, len(line))], reverse=True)[:5]
+        lines = [line for line in script.read_text(encoding="utf-8").splitlines() if line and not line.startswith("//")]
+        for line in lines[:limit]:
+            began = time.perf_counter()
+            session.run(line[:-1]).consume()
+            slowest = sorted([*slowest, (time.perf_counter() - began, len(line))], reverse=True)[:5]
         counts = bolt.counts()
-    return {"load_s": round(time.perf_counter() - started, 2), "loaded": counts,
+    return {"load_s": round(time.perf_counter() - started, 2), "loaded": counts, "statements_run": len(lines[:limit]),
             "slowest": [{"s": round(s, 3), "chars": n} for s, n in slowest]}
 
 
@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("store")
     parser.add_argument("--uri")
+    parser.add_argument("--statements", type=int, help="run only the first N statements (a sample)")
     args = parser.parse_args()
     from kg.export import export
     from kg.stores.sqlite import SQLiteStore
@@ -55,7 +56,7 @@ def main() -> None:
                   "longest_statement": max(len(line) for line in script.read_text(encoding="utf-8").splitlines())}
         server = None if args.uri else NeoServer(Path(work, "neo4j", "data")).start()
         try:
-            report.update(load(args.uri or server.uri, script))
+            report.update(load(args.uri or server.uri, script, args.statements))
         finally:
             if server:
                 server.stop()

@@ -1,8 +1,9 @@
-"""`kg push`: copy an embedded (SQLite) store into Neo4j, in batches of whole articles.
+"""`kg push`: copy a store (the embedded SQLite file, or another Neo4j) into Neo4j, in batches of
+whole articles.
 
 A batch is one managed transaction: one `UNWIND $rows` statement (at most ROWS rows) per label
 and per relationship type for the batch's articles, the nodes they claim, their claims and their
-facts, read straight from the SQLite tables and written by `kg.stores.neo4j.write` (the Bolt
+facts, read through the source's `GraphSource` and written by `kg.stores.neo4j.write` (the Bolt
 store's own writer). So the push is
 
 * resumable — an interrupted push leaves whole batches; a re-run skips every article whose
@@ -19,51 +20,73 @@ claims at the end.
 """
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from kg import model
 from kg.errors import StoreError
-from kg.stores.neo4j import write
+from kg.export.neo4j_rows import article_row, claim_row, fact_claims, node_row
 from kg.stores.base import Store
-from kg.stores.neo4j.layout import ARTICLE, CLAIMS, NODE_LABEL, article_map, claim_map, fact_rows, node_map
+from kg.stores.neo4j import write
+from kg.stores.neo4j.layout import ARTICLE, CLAIMS, NODE_LABEL
 from kg.stores.neo4j.write import ROWS, chunks
+from kg.stores.source import GraphSource
 
 BATCH = 1000  # articles per transaction
 PRUNE = 200  # articles retracted per transaction
-_IN = 500  # ids per SQLite `IN (…)`
 
 
 def push(source: Store, target, batch: int = BATCH, progress: Callable[[int, int], None] | None = None,
          prune: bool = False) -> dict:
-    """Copy `source` (a SQLite store) into `target` (a BoltStore); `progress(done, total)` after
-    each committed batch; `prune`: retract the articles the source lacks. Returns what was sent,
-    what was already there, the distinct nodes and relationships written, and the seconds."""
-    db = _sqlite_db(source)
+    """Copy `source` (any store, read through its `GraphSource`) into `target` (a BoltStore);
+    `progress(done, total)` after each committed batch; `prune`: retract the articles the source
+    lacks. Returns what was sent, what was already there, the distinct nodes and relationships
+    written, and the seconds."""
+    if source.location == target.location:
+        raise StoreError(f"push copies a store into another one; {source.location} is both")
     present = target.article_hashes()
-    order = db.execute("SELECT id, hash FROM articles ORDER BY rowid").fetchall()
-    todo = [article_id for article_id, content_hash in order if present.get(article_id) != content_hash]
-    foreign = sorted(set(present) - {article_id for article_id, _ in order})
-    done, total = len(order) - len(todo), len(order)
-    summary = {"articles": total, "skipped": done, "new": 0, "replaced": 0, "unchanged": 0, "pruned": 0,
-               "claims": 0}
+    with source.graph_source() as graph:
+        order = list(graph.article_hashes())
+        todo = [article_id for article_id, content_hash in order if present.get(article_id) != content_hash]
+        foreign = sorted(set(present) - {article_id for article_id, _ in order})
+        summary = {"articles": len(order), "skipped": len(order) - len(todo), "new": 0, "replaced": 0,
+                   "unchanged": 0, "pruned": 0, "claims": 0}
+        started = time.perf_counter()
+        written = _send(graph, target, todo, batch, summary, progress)
+    total = summary["articles"]
+    try:
+        if foreign and prune:
+            summary["pruned"] = _prune(target, foreign)
+        elif foreign:
+            _remerge(target, foreign)
+    except StoreError as exc:
+        raise StoreError(f"push stopped after {total} of {total} articles, run it again to finish: "
+                         f"{exc}") from exc
+    summary.update(nodes=len(written["nodes"]), facts=len(written["facts"]),
+                   seconds=round(time.perf_counter() - started, 3), target=target.counts())
+    return summary
+
+
+def _send(graph: GraphSource, target, todo: list[str], batch: int, summary: dict,
+          progress: Callable[[int, int], None] | None) -> dict:
+    """The articles of `todo`, `batch` per transaction, counted into `summary`; returns the
+    distinct nodes and facts written."""
+    done, total = summary["skipped"], summary["articles"]
     written = {"nodes": set(), "facts": set()}
     if progress:
         progress(done, total)
-    started = time.perf_counter()
     chunks = [todo[start:start + batch] for start in range(0, len(todo), max(batch, 1))]
-    # one batch commits in a worker thread while the next is read from SQLite (on this thread,
-    # which owns the connection); the next commit starts only after this one has landed
+    # one batch commits in a worker thread while the next is read from the source (on this
+    # thread, which owns its connection); the next commit starts only after this one has landed
     fitting = _Fitting(target)
     with ThreadPoolExecutor(max_workers=1) as writer:
-        rows = batch_rows(db, chunks[0]) if chunks else None
+        rows = batch_rows(graph, chunks[0]) if chunks else None
         for index in range(len(chunks)):
             pending = writer.submit(fitting, rows)
             _note_written(written, rows)
-            rows = batch_rows(db, chunks[index + 1]) if index + 1 < len(chunks) else None
+            rows = batch_rows(graph, chunks[index + 1]) if index + 1 < len(chunks) else None
             try:
                 counts = pending.result()
             except StoreError as exc:
@@ -74,17 +97,7 @@ def push(source: Store, target, batch: int = BATCH, progress: Callable[[int, int
             done += len(chunks[index])
             if progress:
                 progress(done, total)
-    try:
-        if foreign and prune:
-            summary["pruned"] = _prune(target, foreign)
-        elif foreign:
-            _remerge(target, foreign)
-    except StoreError as exc:
-        raise StoreError(f"push stopped after {done} of {total} articles, run it again to finish: "
-                         f"{exc}") from exc
-    summary.update(nodes=len(written["nodes"]), facts=len(written["facts"]),
-                   seconds=round(time.perf_counter() - started, 3), target=target.counts())
-    return summary
+    return written
 
 
 def rates(summary: dict) -> dict:
@@ -104,66 +117,17 @@ def _note_written(written: dict, rows: dict) -> None:
                          for t, (facts, _) in rows["facts"].items() for f in facts}
 
 
-def _sqlite_db(source: Store):
-    db = getattr(source, "db", None)
-    if db is None:
-        raise StoreError(f"push copies an embedded (SQLite) store; {source.location} is not one")
-    return db
-
-
-# -- reading a batch from SQLite ------------------------------------------------------------------
-def _select(db, sql: str, ids: list[str]) -> Iterator[tuple]:
-    """`sql` with `{}` standing for a list of `?`, run over `ids` in chunks."""
-    for part in chunks(ids, _IN):
-        yield from db.execute(sql.format(",".join("?" * len(part))), part)
-
-
-def node_claims(db, article_ids: list[str] | None = None) -> Iterator[tuple]:
-    """Node claims (node id, article id, props JSON, start, end, sentence, extractor) of these
-    articles (None: all, by article then node). With `edge_claims`, the one place that reads
-    evidence from the SQLite layout (push and the Neo4j exports use them)."""
-    sql = "SELECT node_id, article_id, props, start, end, sentence, extractor FROM claims"
-    if article_ids is None:
-        return db.execute(sql + " ORDER BY article_id, node_id")
-    return _select(db, sql + " WHERE article_id IN ({})", article_ids)
-
-
-def edge_claims(db, article_ids: list[str] | None = None, edge_type: str | None = None) -> Iterator[tuple]:
-    """Edge claims (src, type, dst, article id, props as a dict, start, end, sentence, extractor)
-    of these articles, or (None) all of one type ordered by source and target."""
-    sql = "SELECT src, type, dst, article_id, props, start, end, sentence, extractor FROM edges"
-    rows = _select(db, sql + " WHERE article_id IN ({})", article_ids) if article_ids is not None else \
-        db.execute(sql + " WHERE type=? ORDER BY src, dst, article_id", (edge_type,))
-    for src, type_, dst, article_id, props, start, end, sentence, extractor in rows:
-        if not extractor:  # an edge without evidence, stored as the Bolt store writes one
-            start, end, sentence, extractor = 0, 0, "", ""
-        yield src, type_, dst, article_id, json.loads(props), start, end, sentence, extractor
-
-
-def batch_rows(db, article_ids: list[str]) -> dict:
+# -- reading a batch ------------------------------------------------------------------------------
+def batch_rows(graph: GraphSource, article_ids: list[str]) -> dict:
     """The rows Neo4j needs for these articles: article nodes, entity nodes (by type), claims
     and facts (by edge type, with the names of their per-claim lists)."""
-    claims, edges = list(node_claims(db, article_ids)), list(edge_claims(db, article_ids))
-    own = {model.node_id("Article", article=a) for a in article_ids}
-    node_ids = sorted({c[0] for c in claims} | own)
-    aliases: dict[str, list[str]] = {}
-    for node_id, alias in _select(db, "SELECT node_id, alias FROM aliases WHERE node_id IN ({}) "
-                                      "ORDER BY node_id, alias", node_ids):
-        aliases.setdefault(node_id, []).append(alias)
+    claims = [claim_row(c) for c in graph.claims(article_ids)]
     nodes: dict[str, list[dict]] = {}
-    props: dict[str, dict] = {}
-    for node_id, node_type, name, node_props in _select(
-            db, "SELECT id, type, name, props FROM nodes WHERE id IN ({})", node_ids):
-        props[node_id] = json.loads(node_props)
-        if node_id not in own:
-            nodes.setdefault(node_type, []).append(node_map(node_id, name, props[node_id], aliases.get(node_id, [])))
-    articles = {r[0]: article_map(json.loads(r[2]), r[1], r[3], props.get(model.node_id("Article", article=r[0]), {}))
-                for r in _select(db, "SELECT id, hash, meta, text FROM articles WHERE id IN ({})", article_ids)}
-    facts = fact_rows(edges)
-    return {"articles": [articles[a] for a in article_ids if a in articles], "nodes": nodes,
-            "claims": [{"a": a, "n": n, "p": claim_map(json.loads(p), start, end, sentence, extractor)}
-                       for n, a, p, start, end, sentence, extractor in claims if n not in own],
-            "facts": facts}
+    for item in graph.nodes(ids={c["n"] for c in claims}):
+        nodes.setdefault(item.node.type, []).append(node_row(item))
+    articles = {a.id: article_row(a) for a in graph.articles(article_ids)}
+    return {"articles": [articles[a] for a in article_ids if a in articles], "nodes": nodes, "claims": claims,
+            "facts": fact_claims(graph.edges(article_ids=article_ids))}
 
 
 # -- writing it -----------------------------------------------------------------------------------

@@ -383,10 +383,10 @@ def _term(t: str):
                           datatype=rest[3:-1] if rest.startswith("^^") else None)
 
 
-def _merged(store, fast=True) -> list:
+def _merged(store) -> list:
     from kg.rdf.dataset import merged_blocks
     from kg.rdf.source import reader
-    with reader(store, fast) as r:
+    with reader(store) as r:
         return list(merged_blocks(r, BASE))
 
 
@@ -449,26 +449,52 @@ def test_streamed_writers_equal_the_rdflib_graph(composed_store, tmp_path):
     assert len(lines) == len(set(lines)) == len(_canon_rdflib(rdflib.Graph().parse(tmp_path / "out.nt", format="nt")))
 
 
-def test_fast_sqlite_path_equals_the_store_interface_path(composed_store, tmp_path):
-    """The SQLite reads (index scans on its own connection) give the graph and the TriG dataset
-    the generic `Store` path gives; and the connection's page cache is lowered only meanwhile."""
+def test_sqlite_fast_streams_equal_the_graph_source_defaults(composed_store, tmp_path):
+    """The SQLite source's own reads (an index-only scan for distinct triples, the article index
+    for claims by article) give the graph and the TriG dataset that the `GraphSource` defaults
+    derive from its four streams; and the connection's page cache is lowered only meanwhile."""
     import pyoxigraph as ox
-    from kg.rdf.source import EXPORT_CACHE_KIB, Reader, SQLiteReader, reader
+    from kg.stores.source import GraphSource
+    from kg.stores.sqlite.source import EXPORT_CACHE_KIB, SQLiteSource
 
-    class Plain:  # the same store seen only through the Store interface
+    class Defaults(GraphSource):  # only the four streams: triples, by-article groups derived
+        def __init__(self, source):
+            self.source = source
+
+        def nodes(self, *args, **kwargs):
+            return self.source.nodes(*args, **kwargs)
+
+        def edges(self, *args, **kwargs):
+            return self.source.edges(*args, **kwargs)
+
+        def articles(self, *args, **kwargs):
+            return self.source.articles(*args, **kwargs)
+
+        def claims(self, *args, **kwargs):
+            return self.source.claims(*args, **kwargs)
+
+        def close(self):
+            self.source.close()
+
+    class Plain:  # the same store, its source seen through the defaults only
         def __init__(self, store):
-            self.iter_nodes, self.iter_edges, self.article, self.counts = store.iter_nodes, store.iter_edges, store.article, store.counts
+            self.location, self.counts, self.article = store.location, store.counts, store.article
+            self.get, self.neighbours, self.iter_nodes = store.get, store.neighbours, store.iter_nodes
+
+        def graph_source(self):
+            return Defaults(composed_store.graph_source())
 
     pragmas = lambda: [composed_store.db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "mmap_size")]  # noqa: E731
     before = pragmas()
-    with reader(composed_store) as r:
-        assert isinstance(r, SQLiteReader)
+    with composed_store.graph_source() as source:
+        assert isinstance(source, SQLiteSource)
         assert pragmas() == [-EXPORT_CACHE_KIB, 0]
+        fast, derived = source, Defaults(source)
+        assert list(fast.triples()) == list(derived.triples())
+        assert list(fast.edges_by_article()) == list(derived.edges_by_article())
+        assert list(fast.article_hashes()) == list(derived.article_hashes())
     assert pragmas() == before
-    with reader(Plain(composed_store)) as r:
-        assert type(r) is Reader
-    fast = sorted(_merged(composed_store))
-    assert fast == sorted(_merged(composed_store, fast=False))
+    assert sorted(_merged(composed_store)) == sorted(_merged(Plain(composed_store)))
     datasets = []
     for name, store in (("fast", composed_store), ("plain", Plain(composed_store))):
         result = export(store, "trig", tmp_path / f"{name}.trig", BASE)

@@ -83,7 +83,8 @@ def test_every_reader_gets_each_claims_sentence_back(example_store):
     viewed = {tuple(r[:4]): r[4] for r in db.execute("SELECT src, type, dst, article_id, sentence FROM edges")}
     assert all(viewed[k] == v for k, v in expected.items())
     from kg.push import batch_rows
-    pushed = batch_rows(db, [r[0] for r in db.execute("SELECT id FROM articles")])
+    with example_store.graph_source() as graph:
+        pushed = batch_rows(graph, [r[0] for r in db.execute("SELECT id FROM articles")])
     # one Neo4j relationship per fact, with its claims' articles and sentences as aligned lists
     # (the Neo4j layout may turn a relation around, so compare per article)
     pushed_sentences = {(article, sentence) for facts, _ in pushed["facts"].values() for f in facts

@@ -4,7 +4,7 @@ Both write the Bolt store's layout (`kg.stores.neo4j.layout`): entity and Articl
 native properties, CLAIMS from articles, one relationship per fact with its articles' evidence
 in lists, and each scoped document's IN_PROVINCE, so the loaded database is itself a kg store
 (`kg stats --store bolt://…` answers as the source does). Labels and relationship types come
-only from `schema()`. They read the embedded (SQLite) store, which keeps claims per article.
+only from `schema()`. They read any store through its `GraphSource` (kg.stores.source).
 
 The script is made of small statements (about STATEMENT_CHARS of literal data each): Neo4j's
 parser is slow on long literals, and a statement of 250 KB took seconds to parse.
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg import types
+from kg.model import id_prefix, node_id
 from kg.errors import StoreError
-from kg.model import id_prefix, node_id, schema
 from kg.export import neo4j_rows as read
+from kg.model import schema
 from kg.stores.base import Store
 from kg.stores.neo4j.layout import CLAIMS, NODE_LABEL, SCOPE_REL, fact_keys, label, rel_type, schema_statements
 
@@ -86,34 +88,57 @@ def _unwind(rows: Iterable[dict], tail: str) -> Iterator[str]:
         yield f"UNWIND [{', '.join(chunk)}] AS r {tail};"
 
 
-def cypher_statements(store: Store) -> Iterator[str]:
-    db = read.db_of(store)
+def cypher_statements(store: Store, written: Counter | None = None) -> Iterator[str]:
+    """The script's statements; `written` counts the articles, nodes, claims and relationships."""
+    written = Counter() if written is None else written
+    present = store.counts()
     for _name, statement in schema_statements():
         yield statement + ";"
-    for node_type in read.node_types(db):
-        yield from _unwind(read.nodes(db, node_type), f"MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r, n:{node_type}")
-    yield from _unwind(read.claims(db), f"MATCH (a:{NODE_LABEL} {{id: '{id_prefix('Article')}' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
-                                    f"MERGE (a)-[c:{CLAIMS}]->(n) SET c = r.p")
-    for edge_type in read.edge_types(db):
-        keys = ", ".join(f"{k}: r.k.{k}" for k in fact_keys(edge_type))
-        yield from _unwind(read.facts(db, edge_type), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
-                                                  f"MERGE (s)-[e:{rel_type(edge_type)} {{{keys}}}]->(d) SET e = r.p")
-    yield from _unwind(read.scopes(db), f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
-                                    f"MERGE (s)-[:{SCOPE_REL}]->(d)")
+    with store.graph_source() as source:
+        for node_type in _present(schema().nodes, present["nodes"]):
+            yield from _unwind(_counted(read.nodes(source, label(node_type)), written, "nodes"),
+                               f"MERGE (n:{NODE_LABEL} {{id: r.id}}) SET n = r, n:{node_type}")
+        yield from _unwind(_counted(read.claims(source), written, "claims"),
+                           f"MATCH (a:{NODE_LABEL} {{id: '{id_prefix('Article')}' + r.a}}) MATCH (n:{NODE_LABEL} {{id: r.n}}) "
+                           f"MERGE (a)-[c:{CLAIMS}]->(n) SET c = r.p")
+        for edge_type in _present(schema().edges, present["edges"]):
+            keys = ", ".join(f"{k}: r.k.{k}" for k in fact_keys(edge_type))
+            yield from _unwind(_counted(read.facts(source, edge_type), written, "relationships"),
+                               f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
+                               f"MERGE (s)-[e:{rel_type(edge_type)} {{{keys}}}]->(d) SET e = r.p")
+        yield from _unwind(_counted(read.scopes(source), written, "relationships"),
+                           f"MATCH (s:{NODE_LABEL} {{id: r.s}}) MATCH (d:{NODE_LABEL} {{id: r.d}}) "
+                           f"MERGE (s)-[:{SCOPE_REL}]->(d)")
+    written["articles"] = present["articles"]
+
+
+def _present(declared, counted: dict) -> list[str]:
+    """The declared types the store holds, in the schema's order."""
+    return [t for t in declared if counted.get(t)]
+
+
+def _counted(rows: Iterable, counter: Counter, name: str) -> Iterator:
+    for row in rows:
+        counter[name] += 1
+        yield row
 
 
 def write_cypher(store: Store, out_file: Path, base_iri: str) -> dict:
     """A Cypher script: the schema, then small UNWIND/MERGE statements, one per line."""
-    statements = 0
+    statements, written = 0, Counter()
     out_file = Path(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with open(out_file, "w", encoding="utf-8", newline="\n") as fh:
         fh.write("// kg graph for Neo4j 5: one statement per line (cypher-shell -f FILE, or kg's README: "
                  f"{out_file.name})\n// Re-running it is harmless (MERGE).\n")
-        for statement in cypher_statements(store):
+        for statement in cypher_statements(store, written):
             fh.write(statement + "\n")
             statements += 1
-    return {"statements": statements, **read.counts(store)}
+    return {"statements": statements, **_totals(written)}
+
+
+def _totals(written: Counter) -> dict:
+    return {name: written[name] for name in ("articles", "nodes", "claims", "relationships")}
 
 
 # -- neo4j-admin CSV --------------------------------------------------------------------------
@@ -152,7 +177,7 @@ def _cell(value) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
-def _table(path: Path, fixed: list[str], records) -> list[str]:
+def _table(path: Path, fixed: list[str], records, written: Counter, counted: str) -> list[str]:
     """A CSV of the maps `records()` yields (called twice: the header needs every column,
     and millions of claims should not sit in memory): the `fixed` fields (`key=header`),
     then one typed column per other property."""
@@ -168,6 +193,7 @@ def _table(path: Path, fixed: list[str], records) -> list[str]:
         fh.write(",".join(header) + "\n")  # names and types only: nothing to quote
         for record in records():
             fh.write(",".join(_cell(record.get(k)) for k in fixed_keys + names) + "\n")
+            written[counted] += 1
     return header
 
 
@@ -213,31 +239,30 @@ def _write_load_script(out_dir: Path, headers: dict[str, list[str]]) -> None:
 
 def write_csv(store: Store, out_dir: Path, base_iri: str) -> dict:
     """One nodes file per label, one relationships file per type, the schema and import.sh."""
-    db, out_dir = read.db_of(store), Path(out_dir)
+    out_dir, written, present = Path(out_dir), Counter(), store.counts()
     out_dir.mkdir(parents=True, exist_ok=True)
-    node_files, rel_files, headers = [], [], {}
-    for node_type in read.node_types(db):
-        name = f"nodes_{node_type}.csv"
-        nodes = lambda t=node_type: ({**n, ":LABEL": [NODE_LABEL, t]} for n in read.nodes(db, t))  # noqa: E731
-        headers[name] = _table(out_dir / name, [f"id=id:ID({NODE_LABEL})", ":LABEL=:LABEL"], nodes)
-        node_files.append(name)
+    headers: dict[str, list[str]] = {}
     ends = ["s=:START_ID(KgNode)", "d=:END_ID(KgNode)", "t=:TYPE"]
-    claims = lambda: ({"s": node_id("Article", article=c['a']), "d": c["n"], "t": CLAIMS, **c["p"]} for c in read.claims(db))  # noqa: E731
-    headers[f"rels_{CLAIMS}.csv"] = _table(out_dir / f"rels_{CLAIMS}.csv", ends, claims)
-    rel_files.append(f"rels_{CLAIMS}.csv")
-    for edge_type in read.edge_types(db):
-        name = f"rels_{rel_type(edge_type)}.csv"
-        facts = lambda t=edge_type: ({"s": f["s"], "d": f["d"], "t": rel_type(t), **f["p"]}  # noqa: E731
-                                     for f in read.facts(db, t))
-        headers[name] = _table(out_dir / name, ends, facts)
-        rel_files.append(name)
-    if next(read.scopes(db), None):
-        scopes = lambda: ({**link, "t": SCOPE_REL} for link in read.scopes(db))  # noqa: E731
-        headers["rels_scope.csv"] = _table(out_dir / "rels_scope.csv", ends, scopes)
-        rel_files.append("rels_scope.csv")
-    _write_scripts(out_dir, node_files, rel_files)
+    with store.graph_source() as source:
+        for node_type in _present(schema().nodes, present["nodes"]):
+            nodes = lambda t=label(node_type): ({**n, ":LABEL": [NODE_LABEL, t]} for n in read.nodes(source, t))  # noqa: E731
+            headers[f"nodes_{node_type}.csv"] = _table(out_dir / f"nodes_{node_type}.csv",
+                                                       [f"id=id:ID({NODE_LABEL})", ":LABEL=:LABEL"], nodes, written, "nodes")
+        claims = lambda: ({"s": node_id("Article", article=c['a']), "d": c["n"], "t": CLAIMS, **c["p"]} for c in read.claims(source))  # noqa: E731
+        headers[f"rels_{CLAIMS}.csv"] = _table(out_dir / f"rels_{CLAIMS}.csv", ends, claims, written, "claims")
+        for edge_type in _present(schema().edges, present["edges"]):
+            name = f"rels_{rel_type(edge_type)}.csv"
+            facts = lambda t=edge_type: ({"s": f["s"], "d": f["d"], "t": rel_type(t), **f["p"]}  # noqa: E731
+                                         for f in read.facts(source, t))
+            headers[name] = _table(out_dir / name, ends, facts, written, "relationships")
+        if next(read.scopes(source), None):
+            scopes = lambda: ({**link, "t": SCOPE_REL} for link in read.scopes(source))  # noqa: E731
+            headers["rels_scope.csv"] = _table(out_dir / "rels_scope.csv", ends, scopes, written, "relationships")
+    written["articles"] = present["articles"]
+    names = list(headers)
+    _write_scripts(out_dir, [n for n in names if n.startswith("nodes_")], [n for n in names if n.startswith("rels_")])
     _write_load_script(out_dir, headers)
-    return {"files": len(headers), **read.counts(store)}
+    return {"files": len(headers), **_totals(written)}
 
 
 def import_args(node_files: list[str], rel_files: list[str], database: str) -> list[str]:

@@ -1,91 +1,72 @@
-"""The embedded (SQLite) store read as the Neo4j layout's maps, for the neo4j-csv and Cypher exports."""
+"""A store's `GraphSource` read as the Neo4j layout's maps (`kg.stores.neo4j.layout`): what the
+neo4j-csv and Cypher exports write and what `kg push` sends. Each map is built here only."""
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 
-from kg import model
-from kg.errors import StoreError
-from kg.model import schema
-from kg.push import edge_claims, node_claims
-from kg.stores.base import Store
-from kg.stores.neo4j.layout import ARTICLE, article_map, claim_map, fact_dates, fact_rows, label, node_map
-
-
-def db_of(store: Store):
-    db = getattr(store, "db", None)
-    if db is None:
-        raise StoreError(f"Neo4j export reads an embedded (SQLite) store; {store.location} is not one")
-    return db
+from kg.model import node_id
+from kg.facts import Evidence
+from kg.graph import Edge
+from kg.stores.neo4j.layout import ARTICLE, article_map, claim_map, fact_dates, fact_rows, node_map
+from kg.stores.source import GraphSource, SourceArticle, SourceClaim, SourceNode
 
 
-def _aliases(db, node_type: str) -> dict[str, list[str]]:
-    aliases: dict[str, list[str]] = {}
-    for node_id, alias in db.execute("SELECT a.node_id, a.alias FROM aliases a JOIN nodes n ON n.id=a.node_id "
-                                     "WHERE n.type=? ORDER BY a.node_id, a.alias", (node_type,)):
-        aliases.setdefault(node_id, []).append(alias)
-    return aliases
+def node_row(item: SourceNode) -> dict:
+    node = item.node
+    return node_map(node.id, node.name, node.props, list(item.aliases))
 
 
-def nodes(db, node_type: str) -> Iterator[dict]:
+def article_row(article: SourceArticle) -> dict:
+    return article_map(article.meta, article.hash, article.text, article.props)
+
+
+def claim_row(claim: SourceClaim) -> dict:
+    """A `(:Article)-[:CLAIMS]->(node)` row: {a: article id, n: node id, p: properties}."""
+    ev = claim.evidence
+    return {"a": claim.article_id, "n": claim.node_id, "p": claim_map(claim.props, ev.start, ev.end, ev.sentence,
+                                                                        ev.extractor)}
+
+
+def fact_claims(edges: Iterable[Edge]) -> dict[str, tuple[list[dict], list[str]]]:
+    """Edge claims as `fact_rows` groups them (an edge without evidence: zeros and empty text,
+    as the stores hold one)."""
+    return fact_rows([(e.src, e.type, e.dst, e.article_id, e.props,
+                       *_evidence(e)) for e in edges])
+
+
+def _evidence(edge: Edge) -> tuple:
+    ev = edge.evidence or Evidence(edge.article_id, 0, 0, "", "")
+    return ev.start, ev.end, ev.sentence, ev.extractor
+
+
+def nodes(source: GraphSource, node_type: str) -> Iterator[dict]:
     """The node maps of one type (Article nodes with their article record)."""
     if node_type == ARTICLE:
-        for meta, content_hash, text, props in db.execute(
-                f"SELECT a.meta, a.hash, a.text, n.props FROM articles a JOIN nodes n ON n.id = '{model.id_prefix('Article')}' || a.id "
-                "ORDER BY n.id"):
-            yield article_map(json.loads(meta), content_hash, text, json.loads(props))
-        return
-    aliases = _aliases(db, node_type)
-    for node_id, name, props in db.execute("SELECT id, name, props FROM nodes WHERE type=? ORDER BY id", (node_type,)):
-        yield node_map(node_id, name, json.loads(props), aliases.get(node_id, []))
+        return map(article_row, source.articles())
+    return map(node_row, source.nodes(node_type))
 
 
-def claims(db) -> Iterator[dict]:
-    for node_id, article_id, props, start, end, sentence, extractor in node_claims(db):
-        if node_id != model.node_id("Article", article=article_id):  # an article's own node carries what it says
-            yield {"a": article_id, "n": node_id, "p": claim_map(json.loads(props), start, end, sentence, extractor)}
+def claims(source: GraphSource) -> Iterator[dict]:
+    return map(claim_row, source.claims())
 
 
-def facts(db, edge_type: str) -> Iterator[dict]:
-    """One map per fact of a type: ends (Neo4j direction), key properties and all properties."""
-    group: list[tuple] = []
-    for claim in edge_claims(db, edge_type=edge_type):
-        if group and (claim[0], claim[2]) != (group[0][0], group[0][2]):
-            yield from _fact_maps(edge_type, group)
-            group = []
-        group.append(claim)
-    if group:
-        yield from _fact_maps(edge_type, group)
+def facts(source: GraphSource, edge_type: str) -> Iterator[dict]:
+    """One map per fact of a type: ends (Neo4j direction), key properties and all properties.
+    The claims of one (src, dst) pair come together in the stream's order."""
+    for _pair, group in groupby(source.edges([edge_type]), key=lambda e: (e.src, e.dst)):
+        rows, _names = fact_claims(group)[edge_type]
+        for row in rows:
+            props = {**row["k"], **row["c"]}
+            if "attested" in props:
+                props.update({k: v for k, v in fact_dates(props).items() if v is not None})
+            yield {"s": row["s"], "d": row["d"], "k": row["k"], "p": props}
 
 
-def _fact_maps(edge_type: str, claims: list[tuple]) -> Iterator[dict]:
-    rows, _names = fact_rows(claims)[edge_type]
-    for row in rows:
-        props = {**row["k"], **row["c"]}
-        if "attested" in props:
-            props.update({k: v for k, v in fact_dates(props).items() if v is not None})
-        yield {"s": row["s"], "d": row["d"], "k": row["k"], "p": props}
-
-
-def scopes(db) -> Iterator[dict]:
+def scopes(source: GraphSource) -> Iterator[dict]:
     """(document, province) of every document scoped to a stored province."""
-    for doc, province in db.execute(
-            f"SELECT d.id, p.id FROM nodes d JOIN nodes p ON p.id = '{model.id_prefix('Province')}' || json_extract(d.props, '$.scope') "
-            "WHERE d.type = 'Document' AND p.type = 'Province' ORDER BY d.id"):
-        yield {"s": doc, "d": province}
-
-
-def node_types(db) -> list[str]:
-    return [label(t) for t in schema().nodes
-            if db.execute("SELECT 1 FROM nodes WHERE type=? LIMIT 1", (t,)).fetchone()]
-
-
-def edge_types(db) -> list[str]:
-    return [t for t in schema().edges if db.execute("SELECT 1 FROM edges WHERE type=? LIMIT 1", (t,)).fetchone()]
-
-
-def counts(store: Store) -> dict:
-    db = db_of(store)
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-    return {"articles": one("SELECT COUNT(*) FROM articles"), "nodes": one("SELECT COUNT(*) FROM nodes"),
-            "claims": one("SELECT COUNT(*) FROM claims"), "relationships": one("SELECT COUNT(*) FROM edges")}
+    provinces = {item.node.id for item in source.nodes("Province")}
+    for item in source.nodes("Document"):
+        scope = item.node.props.get("scope")
+        if scope is not None and node_id("Province", name=scope) in provinces:
+            yield {"s": item.node.id, "d": node_id("Province", name=scope)}

@@ -1,8 +1,8 @@
 """GraphML and GEXF through networkx, for Gephi, yEd, Cytoscape.
 
 Nodes carry type, name and their scalar properties; edges carry type (GEXF: label) and the
-claiming article (one edge per claim, so a MultiDiGraph). networkx needs the whole graph in memory,
-so unlike the RDF writers these do not stream.
+claiming article (one edge per claim, so a MultiDiGraph), read from the store's `GraphSource`.
+networkx needs the whole graph in memory, so unlike the RDF writers these do not stream.
 """
 from __future__ import annotations
 
@@ -31,11 +31,12 @@ def build_graph(store: Store, gexf: bool = False):
     `label` (what Gephi shows) and a node's name its `label` too."""
     import networkx as nx
     graph, type_key = nx.MultiDiGraph(), "label" if gexf else "type"
-    for node in store.iter_nodes():
-        graph.add_node(node.id, **_node_attrs(node), **({"label": node.name} if gexf else {}))
-    for edge in store.iter_edges():
-        graph.add_edge(edge.src, edge.dst, key=f"{edge.type}|{edge.article_id}",
-                       **{type_key: edge.type}, article=edge.article_id or "")
+    with store.graph_source() as source:
+        for node in (item.node for item in source.nodes()):
+            graph.add_node(node.id, **_node_attrs(node), **({"label": node.name} if gexf else {}))
+        for edge in source.edges():
+            graph.add_edge(edge.src, edge.dst, key=f"{edge.type}|{edge.article_id}",
+                           **{type_key: edge.type}, article=edge.article_id or "")
     return graph
 
 

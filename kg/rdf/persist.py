@@ -21,7 +21,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -52,8 +51,9 @@ def store_path(store: Store | None) -> Path | None:
 def fingerprint(store: Store) -> str:
     """A digest of every stored article's id and content hash."""
     digest = hashlib.sha1()
-    for article_id, content in store.db.execute("SELECT id, hash FROM articles ORDER BY id"):
-        digest.update(f"{article_id}\t{content}\n".encode())
+    with store.graph_source() as source:
+        for article_id, content in source.article_hashes():
+            digest.update(f"{article_id}\t{content}\n".encode())
     return digest.hexdigest()
 
 
@@ -145,22 +145,16 @@ def merged_ntriples(store: Store, base: str) -> Iterator[bytes]:
             yield text.encode("utf-8")
 
 
-def _touches(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path / TOUCHES)
-    db.execute("CREATE TABLE IF NOT EXISTS touches (article_id TEXT NOT NULL, node_id TEXT NOT NULL, "
-               "PRIMARY KEY (article_id, node_id)) WITHOUT ROWID")
-    return db
+def _touches(path: Path):
+    from kg.stores.sqlite.touches import Touches
+    return Touches(path / TOUCHES)
 
 
 def _write_touches(path: Path, store: Store) -> None:
     from kg.rdf.source import reader
-    db = _touches(path)
-    try:
-        with reader(store) as r, db:
-            for article_id, edges in r.by_article():
-                db.executemany("INSERT OR IGNORE INTO touches VALUES (?, ?)", _pairs(article_id, edges))
-    finally:
-        db.close()
+    with reader(store) as r, _touches(path) as touches:
+        for article_id, edges in r.by_article():
+            touches.add(_pairs(article_id, edges))
 
 
 def _pairs(article_id: str, edges) -> set[tuple[str, str]]:
@@ -200,16 +194,15 @@ def sync(store: Store, articles: Iterable) -> None:
     if meta.get("layout") != LAYOUT or "base" not in meta:
         return
     import pyoxigraph as ox
-    from kg.rdf.source import SQLiteReader, reader
+    from kg.rdf.source import reader
     try:
         db = ox.Store(str(path))
     except OSError:
         return
     with reader(store) as r:
-        if isinstance(r, SQLiteReader):
-            _apply(db, r, meta["base"], {_article_id(a) for a in articles}, path)
-            db.flush()
-            _write_meta(path, meta["base"], store)
+        _apply(db, r, meta["base"], {_article_id(a) for a in articles}, path)
+        db.flush()
+    _write_meta(path, meta["base"], store)
 
 
 def _article_id(item) -> str:
@@ -219,23 +212,18 @@ def _article_id(item) -> str:
 
 
 def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
-    touches = _touches(path)
-    try:
-        with touches:
-            owners: set[str] = set()
-            for article_id in sorted(article_ids):
-                owners.update(n for (n,) in touches.execute("SELECT node_id FROM touches WHERE article_id=?", (article_id,)))
-                touches.execute("DELETE FROM touches WHERE article_id=?", (article_id,))
-                edges = r.article_edges(article_id)
-                if edges or r.article_text(article_id) is not None:
-                    pairs = _pairs(article_id, edges)
-                    touches.executemany("INSERT OR IGNORE INTO touches VALUES (?, ?)", pairs)
-                    owners.update(n for _, n in pairs)
-            owners |= {person for post in owners if model.type_of_id(post) == "Post" for person in r.holders(post)}
-            for owner in sorted(owners):
-                _replace_owner(db, r, base, owner)
-    finally:
-        touches.close()
+    with _touches(path) as touches:
+        owners: set[str] = set()
+        for article_id in sorted(article_ids):
+            owners |= touches.take(article_id)
+            edges = r.article_edges(article_id)
+            if edges or r.article_text(article_id) is not None:
+                pairs = _pairs(article_id, edges)
+                touches.add(pairs)
+                owners.update(n for _, n in pairs)
+        owners |= {person for post in owners if model.type_of_id(post) == "Post" for person in r.holders(post)}
+        for owner in sorted(owners):
+            _replace_owner(db, r, base, owner)
 
 
 def _replace_owner(db, r, base: str, node_id: str) -> None:

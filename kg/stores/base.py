@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
+from kg.stores.source import GraphSource
 from kg.text import ascii_key, key
 
 
@@ -82,6 +83,10 @@ def cap_neighbours(claims: list[tuple[Edge, Node]], limit: int | None) -> tuple[
 
 class Store(ABC):
     location: str
+
+    def graph_source(self) -> GraphSource:
+        """The whole store as ordered streams (`kg.stores.source`): what every export and push read."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be read as a whole graph")
 
     @abstractmethod
     def upsert(self, facts: Facts) -> UpsertResult:

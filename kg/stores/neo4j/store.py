@@ -266,6 +266,10 @@ class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: rea
         """Article id → content hash of every stored article (what `push` can skip)."""
         return {r[0]: r[1] for r in self._read(f"MATCH (a:{ARTICLE}) RETURN a.articleId, a.hash")}
 
+    def graph_source(self):
+        from kg.stores.neo4j.source import BoltSource
+        return BoltSource(self)
+
     @_wrap_errors
     def retract(self, article_id: str) -> bool:
         return self.write(self._retract_tx, article_id)

@@ -115,6 +115,10 @@ class SQLiteStore(SQLiteWrites, SQLiteReads, Store):
         for row in self.db.execute(sql + " ORDER BY src, type, dst, article_id", params):
             yield _edge(row)
 
+    def graph_source(self):
+        from kg.stores.sqlite.source import SQLiteSource
+        return SQLiteSource(self.db)
+
     def article(self, article_id: str) -> dict | None:
         row = self.db.execute("SELECT meta, text FROM articles WHERE id=?", (article_id,)).fetchone()
         return {**json.loads(row[0]), "text": row[1]} if row else None

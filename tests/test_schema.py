@@ -147,7 +147,7 @@ def test_ingest_reports_a_refused_article_and_stores_the_rest(tmp_path, monkeypa
             facts.add_edge(f"article:{extraction.article.id}", "LIKES", f"article:{extraction.article.id}",
                            Evidence(extraction.article.id, 0, 0, "", "test"))
         return facts
-    monkeypatch.setattr("kg.ingest.resolve", resolve_b_badly)
+    monkeypatch.setattr("kg.settle.resolve", resolve_b_badly)
     db = SQLiteStore(str(tmp_path / "kg.db"))
     summary = ingest(db, [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
     assert summary.failed == 1 and "LIKES" in summary.errors[0] and "\n" not in summary.errors[0]

@@ -218,6 +218,15 @@ def test_document_dated_differently_shows_the_majority_and_the_conflict(conflict
     assert "conflicting" in text.lower() and "2016-09-20" in text and "c2" in text
 
 
+def test_each_article_claims_its_own_date_and_a_store_without_claims_knows_only_the_stored_one(conflicting):
+    from kg.stores.base import Store
+    with SQLiteStore(conflicting) as db:
+        doc = db.find("20-CT/TU", "Document")[0]
+        assert db.claimed_values(doc.id, "date") == {"2016-08-15": ["c1", "c3"], "2016-09-20": ["c2"]}
+        assert Store.claimed_values(db, doc.id, "date") == {doc.props["date"]: ["c1", "c2", "c3"]}
+        assert db.claimed_values(doc.id, "no_such_prop") == {}
+
+
 # -- polish ---------------------------------------------------------------------------------------------
 
 

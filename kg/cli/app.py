@@ -56,10 +56,9 @@ def credentials(ctx: typer.Context, user: Neo4jUserOpt = None, password: Neo4jPa
     if ctx.invoked_subcommand is None:  # `kg` alone: the help, as a success
         typer.echo(ctx.get_help())
         raise typer.Exit()
-    for name, value in (("KG_NEO4J_USER", user), ("KG_NEO4J_PASSWORD", password),
-                        ("KG_NEO4J_DATABASE", database)):
-        if value is not None:
-            os.environ[name] = value
+    # every command opens its store with these (kg.cli.common.open_for); the environment is
+    # left alone, so nothing else in the process (or a child) sees the password
+    ctx.obj = {"user": user, "password": password, "database": database}
 
 
 def main(argv: list[str] | None = None) -> None:

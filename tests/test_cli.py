@@ -5,18 +5,14 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli.app import app
-from tests.conftest import EXAMPLES, SEED, need
+from tests.conftest import SEED, examples_at, need
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = str(tmp_path / "cli.db")
-    result = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", path, "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["articles"]["new"] == 4
-    return path
+def db(tmp_path, examples_file):
+    return examples_at(examples_file, tmp_path / "cli.db")
 
 
 def test_every_command_has_help():

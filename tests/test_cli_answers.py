@@ -17,7 +17,7 @@ from kg.cli.common import Screen, table
 from kg.stores.sqlite import SQLiteStore
 from kg.graph import Node
 from tests.composed import meeting, meetings_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, examples_at
 
 runner = CliRunner()
 
@@ -42,8 +42,8 @@ def kg(*args, env=None):
 
 
 @pytest.fixture
-def examples(tmp_path):
-    return ingest(tmp_path / "ex.db", EXAMPLES)
+def examples(tmp_path, examples_file):
+    return examples_at(examples_file, tmp_path / "ex.db")
 
 
 @pytest.fixture

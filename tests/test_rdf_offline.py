@@ -92,6 +92,7 @@ def test_allow_federated_lets_service_reach_the_listener(db, listener):
     assert hits and hits[0][1].startswith("/sparql")
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_a_query_past_its_time_limit_fails_in_one_line(db):
     """Its own process: the abandoned evaluation ends with it."""
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"

@@ -43,7 +43,7 @@ def document(store: Store, number: str, province: str | None = None, limit: int 
     relations = [{"rel": schema().edges[e.type].lineage, "direction": direction, "document": doc_ref(other),
                   "article": e.article_id, **({"evidence": edge_source(articles, e)} if articles else {})}
                  for direction in ("out", "in") for e, other in _lineage_neighbours(store, node.id, direction)]
-    ref, conflicts = doc_ref(node), date_conflicts(store, node, [e for e, _ in mentions])
+    ref, conflicts = doc_ref(node), date_conflicts(store, node)
     if conflicts:
         ref["date"] = conflicts[0]["values"][0]["value"]
     found = {**ref, "resolved": node.props.get("resolved", True), "acted_on_by": acted,
@@ -54,27 +54,17 @@ def document(store: Store, number: str, province: str | None = None, limit: int 
     return found
 
 
-def date_conflicts(store: Store, node: Node, mentions: list) -> list[dict]:
+def date_conflicts(store: Store, node: Node) -> list[dict]:
     """[{"field": "date", "values": [{"value", "sources"}, …]}] when the citing articles date the
     document differently (most sources first; a tie keeps the stored date first); [] when they
-    agree. Each article's date is read again from its own sentence, as the extractor read it."""
-    from kg.facts import Article
-    from loaders.extract.documents import extract_numbered
-    from loaders.extract.prepared import Prepared
-    number, claimed = node.props.get("number", node.name), {}
-    for edge in mentions:
-        if not edge.evidence:
-            continue
-        meta = store.article(edge.article_id.removeprefix(id_prefix("Article"))) or {}
-        sentence = Article(edge.article_id, edge.evidence.sentence, published=meta.get("published"))
-        for mention in extract_numbered(Prepared(sentence)):
-            if mention.id == number and mention.date and len(mention.date) == 10:
-                claimed.setdefault(mention.date, []).append(edge.article_id.removeprefix(id_prefix("Article")))
+    agree. Each article's date is the one its own claim of the document states."""
+    claimed = {date: articles for date, articles in store.claimed_values(node.id, "date").items()
+               if len(date) == 10}  # full dates: a month alone does not contradict a day in it
     if len(claimed) < 2:
         return []
     stored = node.props.get("date")
     values = sorted(claimed.items(), key=lambda kv: (-len(kv[1]), kv[0] != stored, kv[0]))
-    return [{"field": "date", "values": [{"value": v, "sources": sorted(set(a))} for v, a in values]}]
+    return [{"field": "date", "values": [{"value": v, "sources": a} for v, a in values]}]
 
 
 def unresolved_documents(store: Store, limit: int = 50, offset: int = 0) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,11 +31,26 @@ def store(tmp_path):
     db.close()
 
 
-@pytest.fixture
-def example_store(tmp_path):
-    db = SQLiteStore(str(tmp_path / "examples.db"))
+@pytest.fixture(scope="session")
+def examples_file(tmp_path_factory) -> Path:
+    """The bundled examples ingested once a session; a test gets its own copy (`examples_at`)."""
+    path = tmp_path_factory.mktemp("examples") / "examples.db"
+    db = SQLiteStore(str(path))
     summary = ingest(db, [str(EXAMPLES)])
-    assert summary.failed == 0, summary.errors
+    assert summary.failed == 0 and summary.new == 4, summary.errors
+    db.close()  # the last connection closed: the write-ahead log is folded into the file
+    return path
+
+
+def examples_at(examples_file: Path, path: Path) -> str:
+    """A fresh store of the examples at `path`, as `kg ingest examples/ --store path` makes it."""
+    shutil.copyfile(examples_file, path)
+    return str(path)
+
+
+@pytest.fixture
+def example_store(tmp_path, examples_file):
+    db = SQLiteStore(examples_at(examples_file, tmp_path / "examples.db"))
     yield db
     db.close()
 
@@ -52,6 +68,22 @@ def source(tmp_path_factory):
 @pytest.fixture
 def expected_seed() -> dict:
     return json.loads(need(EXPECTED).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cli_built_once():
+    """Typer's CliRunner builds the whole click command tree from the app on every `invoke`
+    (~20 ms for kg's commands, some 400 times a run); no test changes the app's commands, so
+    one tree per app serves the session. Each invoke still gets its own context and streams."""
+    import typer.testing
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # another Typer: nothing to share
+        yield
+        return
+    built: dict = {}
+    typer.testing._get_command = lambda app: built[app] if app in built else built.setdefault(app, build(app))
+    yield
+    typer.testing._get_command = build
 
 
 @pytest.fixture(scope="session")

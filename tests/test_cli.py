@@ -5,18 +5,14 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli.app import app
-from tests.conftest import EXAMPLES, SEED, need
+from tests.conftest import SEED, examples_at, need
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = str(tmp_path / "cli.db")
-    result = runner.invoke(app, ["ingest", str(EXAMPLES), "--store", path, "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["articles"]["new"] == 4
-    return path
+def db(tmp_path, examples_file):
+    return examples_at(examples_file, tmp_path / "cli.db")
 
 
 def test_every_command_has_help():
@@ -106,3 +102,79 @@ def test_forget(db):
     assert result.exit_code == 0
     data = json.loads(runner.invoke(app, ["stats", "--store", db, "--json"]).stdout)
     assert data["articles"] == 3 and "AMENDS" not in data["edges"]
+
+
+# -- one way to say each thing (issue 14: a thin CLI) ----------------------------------------------
+
+def test_direction_and_the_old_flags_give_the_same_answer(db):
+    for direction, flags in (("down", ["--down"]), ("up", ["--up"]), ("both", ["--both"]), ("both", ["--up", "--down"])):
+        for fmt in ("json", "tree", "csv"):
+            new = runner.invoke(app, ["lineage", "45/KH-UBND", "--direction", direction, "-f", fmt, "--store", db])
+            old = runner.invoke(app, ["lineage", "45/KH-UBND", *flags, "-f", fmt, "--store", db])
+            assert new.exit_code == old.exit_code == 0 and new.stdout == old.stdout, (direction, fmt)
+    default = runner.invoke(app, ["lineage", "45/KH-UBND", "--store", db, "--json"]).stdout
+    assert json.loads(default)["direction"] == "down"
+    both = json.loads(runner.invoke(app, ["lineage", "45/KH-UBND", "--direction", "BOTH", "--store", db, "--json"]).stdout)
+    assert both["direction"] == "both" and len(both["nodes"]) > 1
+    clash = runner.invoke(app, ["lineage", "45/KH-UBND", "--direction", "up", "--down", "--store", db])
+    assert clash.exit_code == 2
+
+
+LIST_COMMANDS = [["chaired", "Tran Minh Khoa"], ["who-chaired", "giao ban"], ["meetings"], ["holders", "Bí thư Tỉnh ủy Hậu Giang"],
+                 ["unresolved"], ["coverage", "21-NQ/TW"], ["search", "khoa"], ["stats"], ["articles"],
+                 ["path", "Trần Minh Khoa", "21-NQ/TW"]]
+
+
+@pytest.mark.parametrize("command", LIST_COMMANDS, ids=lambda c: c[0])
+def test_every_list_checks_its_format_one_way(db, command):
+    """One set of choices (kg.cli.output.FORMATS), any case; --json is --format json."""
+    from kg.cli.app import main
+    shouted = runner.invoke(app, [*command, "--store", db, "-f", "CSV"])
+    assert shouted.exit_code == 0 and shouted.stdout.startswith("\ufeff"), command
+    as_json = runner.invoke(app, [*command, "--store", db, "--json"]).stdout
+    assert runner.invoke(app, [*command, "--store", db, "-f", "json"]).stdout == as_json
+    with pytest.raises(SystemExit) as stop:
+        main([*command, "--store", db, "-f", "yaml"])
+    assert stop.value.code == 2
+
+
+def test_a_bad_format_is_one_line_naming_the_choices(db, capsys):
+    from kg.cli.app import main
+    for args in (["meetings", "-f", "yaml"], ["lineage", "21-NQ/TW", "-f", "yaml"], ["export", "-f", "yaml", "-o", "x"]):
+        with pytest.raises(SystemExit) as stop:
+            main([*args, "--store", db])
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and err.count("\n") == 1 and err.startswith("Error:") and "'yaml'" in err
+    assert "tsv" in err or "turtle" in err
+
+
+def test_every_query_takes_store_and_json(db):
+    """The commands `reads_store` makes: --store after the arguments, --json, a JSON answer."""
+    queries = [*LIST_COMMANDS, ["person", "Tran Minh Khoa"], ["doc", "45/KH-UBND"], ["lineage", "21-NQ/TW"],
+               ["why", "doc:hau-giang:45-kh-ubnd-2022"]]
+    for command in queries:
+        result = runner.invoke(app, [*command, "--store", db, "--json"])
+        assert result.exit_code == 0 and isinstance(json.loads(result.stdout), dict), command
+    missing = runner.invoke(app, ["stats", "--store", db + ".absent", "--json"])
+    assert missing.exit_code != 0 and missing.stderr.startswith("Error:") and missing.stderr.count("\n") == 1
+
+
+def test_neo4j_credentials_travel_in_the_context_not_the_environment(db, monkeypatch, capsys):
+    """`kg --neo4j-password …` reaches the command's store through the context object; the
+    process environment (inherited by every child process) never holds the password."""
+    import os
+    import typer
+    from typer.main import get_command
+    from kg.cli.app import main
+    from kg.cli.common import credentials
+    for name in ("KG_NEO4J_USER", "KG_NEO4J_PASSWORD", "KG_NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SystemExit) as stop:
+        main(["--neo4j-user", "reader", "--neo4j-password", "s3cret", "stats", "--store", db, "--json"])
+    assert stop.value.code == 0 and json.loads(capsys.readouterr().out)["articles"] == 4
+    assert not {"KG_NEO4J_USER", "KG_NEO4J_PASSWORD", "KG_NEO4J_DATABASE"} & set(os.environ)
+    group = get_command(app)
+    root = typer.Context(group, obj={"user": "reader", "password": "s3cret", "database": None})
+    child = typer.Context(group.get_command(root, "stats"), parent=root)
+    assert credentials(child) == {"user": "reader", "password": "s3cret", "database": None}
+    assert credentials(None) == {}

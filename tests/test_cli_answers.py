@@ -17,7 +17,7 @@ from kg.cli.common import Screen, table
 from kg.stores.sqlite import SQLiteStore
 from kg.graph import Node
 from tests.composed import meeting, meetings_store
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, examples_at
 
 runner = CliRunner()
 
@@ -42,8 +42,8 @@ def kg(*args, env=None):
 
 
 @pytest.fixture
-def examples(tmp_path):
-    return ingest(tmp_path / "ex.db", EXAMPLES)
+def examples(tmp_path, examples_file):
+    return examples_at(examples_file, tmp_path / "ex.db")
 
 
 @pytest.fixture
@@ -218,6 +218,15 @@ def test_document_dated_differently_shows_the_majority_and_the_conflict(conflict
     assert "conflicting" in text.lower() and "2016-09-20" in text and "c2" in text
 
 
+def test_each_article_claims_its_own_date_and_a_store_without_claims_knows_only_the_stored_one(conflicting):
+    from kg.stores.base import Store
+    with SQLiteStore(conflicting) as db:
+        doc = db.find("20-CT/TU", "Document")[0]
+        assert db.claimed_values(doc.id, "date") == {"2016-08-15": ["c1", "c3"], "2016-09-20": ["c2"]}
+        assert Store.claimed_values(db, doc.id, "date") == {doc.props["date"]: ["c1", "c2", "c3"]}
+        assert db.claimed_values(doc.id, "no_such_prop") == {}
+
+
 # -- polish ---------------------------------------------------------------------------------------------
 
 
@@ -227,7 +236,7 @@ def test_version_help_and_bare_kg(capsys):
     code, out, _ = run_main(["--version"], capsys)
     assert code == 0 and out.startswith("kg ")
     code, out, _ = run_main(["lineage", "-h"], capsys)
-    assert code == 0 and "--both" in out
+    assert code == 0 and "--direction" in out and "--both" not in out  # the old flags work, unlisted
 
 
 def test_help_never_labels_flags_bool_and_every_option_is_explained():

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import time
 
+import pytest
+
 from kg.facts import Article
 from kg.text import key
 from loaders.extract import extract
@@ -34,6 +36,7 @@ _GIVEN = ["An", "Bảo", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Lộc
           "Vân", "Thảo", "Tú", "Bình", "Đạt", "Hưng", "Lan", "Tài"]
 
 
+@pytest.mark.slow  # a growth rate, measured on large inputs
 def test_thousands_of_names_in_one_article_extract_in_linear_time():
     """Each name's place in the text is found once per article, not once per province mention
     and sentence (that was 83 s for 8,000 names); a guard on complexity, not a benchmark."""

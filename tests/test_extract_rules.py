@@ -279,6 +279,7 @@ def test_empty_and_whitespace():
         assert g["persons"] == [] and g["documents"] == []
 
 
+@pytest.mark.slow  # 1 MB inputs: what it checks needs the size
 @pytest.mark.parametrize("unit", ["Bí thư Tỉnh ủy, ", "Nguyễn Văn ", "21-NQ/TW ", "\n", "Căn cứ Luật Tổ chức ",
                                   "(Chủ tịch UBND tỉnh) ", "Hai Phó bí thư là ông "])
 def test_huge_adversarial_input_is_fast(unit):
@@ -288,6 +289,7 @@ def test_huge_adversarial_input_is_fast(unit):
     assert time.perf_counter() - start < 20
 
 
+@pytest.mark.slow  # 1 MB input
 def test_huge_single_line_of_long_words_is_fast():
     start = time.perf_counter()
     extract(Article(id="big", text=("Ủy" * 400 + " ") * 1200))

@@ -166,6 +166,7 @@ def test_exit_codes_and_strict_stops_at_first_failure(tmp_path):
 
 
 # -- concurrency ---------------------------------------------------------------------------
+@pytest.mark.slow  # races a reader against a writing process
 def test_reader_never_sees_a_half_written_article(tmp_path):
     source = generated(tmp_path / "gen.jsonl", 1000)
     reference = SQLiteStore(str(tmp_path / "ref.db"))
@@ -191,6 +192,7 @@ def test_reader_never_sees_a_half_written_article(tmp_path):
     assert reader.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+@pytest.mark.slow  # two ingest processes on one store
 def test_two_ingests_into_one_store_serialise(tmp_path):
     a, b = generated(tmp_path / "a.jsonl", 500, "a"), generated(tmp_path / "b.jsonl", 500, "b")
     db = str(tmp_path / "kg.db")

@@ -210,6 +210,7 @@ def test_examples_export_conforms_to_shapes(example_store, tmp_path):
     assert validate(None, tmp_path / "out.trig")["conforms"]
 
 
+@pytest.mark.slow  # the whole dev corpus: ingest, SHACL, import round trip
 def test_seed_and_dev_corpus_exports_conform(tmp_path):
     db = SQLiteStore(str(tmp_path / "dev.db"))
     summary = ingest(db, [str(need(SEED)), str(need(DEV))])

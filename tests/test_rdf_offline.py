@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from kg.cli.app import app
 from kg.rdf.offline import outbound_keyword
-from schemas import SCHEMA_DIR
+from tests.conftest import examples_at
 
 runner = CliRunner()
 KG_CLI = [sys.executable, "-c", "from kg.cli.app import main; main()"]
@@ -39,7 +39,8 @@ def listener():
             pass
 
     server = HTTPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for the loop's next look (0.5 s by default, each test)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", hits
     server.shutdown()
@@ -47,10 +48,8 @@ def listener():
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = str(tmp_path / "kg.db")
-    assert runner.invoke(app, ["ingest", str(SCHEMA_DIR.parent / "examples"), "--store", path]).exit_code == 0
-    return path
+def db(tmp_path, examples_file):
+    return examples_at(examples_file, tmp_path / "kg.db")
 
 
 def test_keywords_are_found_as_keywords_only():
@@ -92,6 +91,7 @@ def test_allow_federated_lets_service_reach_the_listener(db, listener):
     assert hits and hits[0][1].startswith("/sparql")
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_a_query_past_its_time_limit_fails_in_one_line(db):
     """Its own process: the abandoned evaluation ends with it."""
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"

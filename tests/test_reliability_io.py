@@ -23,6 +23,7 @@ from kg.cli.app import app
 from kg.ingest import ingest
 from kg.stores.sqlite import SQLiteStore
 from loaders.readers import read_stream
+from tests.conftest import examples_at
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -54,10 +55,8 @@ def articles_in(db: str) -> list[str]:
 
 
 @pytest.fixture
-def examples_db(tmp_path) -> str:
-    db = str(tmp_path / "kg.db")
-    assert runner.invoke(app, ["ingest", str(EXAMPLES), "--store", db]).exit_code == 0
-    return db
+def examples_db(tmp_path, examples_file) -> str:
+    return examples_at(examples_file, tmp_path / "kg.db")
 
 
 def _mounted_tmpfs(where: Path, options: str) -> bool:
@@ -107,6 +106,7 @@ def _big_store(tmp_path: Path, count: int = 400) -> str:
     return db
 
 
+@pytest.mark.slow  # kills 12 exports at random moments
 def test_a_killed_export_leaves_the_old_file_or_the_whole_new_one(tmp_path):
     db = _big_store(tmp_path)
     reference = tmp_path / "reference.nt"
@@ -136,8 +136,14 @@ def _assert_disk_full_keeps_old(result, target: Path) -> None:
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no staging left behind
 
 
-def test_disk_full_export_keeps_the_old_file_small_tmpfs(tmp_path):
-    db = _big_store(tmp_path, 200)
+@pytest.fixture(scope="module")
+def store_of_200(tmp_path_factory) -> str:
+    """200 generated articles: the disk-full tests only read it."""
+    return _big_store(tmp_path_factory.mktemp("big"), 200)
+
+
+def test_disk_full_export_keeps_the_old_file_small_tmpfs(tmp_path, store_of_200):
+    db = store_of_200
     disk = tmp_path / "disk"
     if not _mounted_tmpfs(disk, "size=128k"):
         pytest.skip("cannot mount a tmpfs here (needs root)")
@@ -152,9 +158,9 @@ def test_disk_full_export_keeps_the_old_file_small_tmpfs(tmp_path):
         subprocess.run(["umount", str(disk)], check=True)
 
 
-def test_disk_full_export_keeps_the_old_file_size_limit(tmp_path):
+def test_disk_full_export_keeps_the_old_file_size_limit(tmp_path, store_of_200):
     """The same fault without root: a file-size limit makes the writer fail part-way (EFBIG)."""
-    db = _big_store(tmp_path, 200)
+    db = store_of_200
     target = tmp_path / "out" / "graph.nt"
     target.parent.mkdir()
     target.write_text("old export\n", encoding="utf-8")
@@ -336,6 +342,7 @@ def test_errors_are_bounded_per_file(tmp_path):
 
 
 # -- item 7: a time budget per article --------------------------------------------------------------
+@pytest.mark.slow  # seconds of extraction, cut by the budget
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_an_article_over_its_time_budget_fails_alone(tmp_path, workers):
     source = tmp_path / "crawl.jsonl"

@@ -56,6 +56,7 @@ def store_bytes(path: Path) -> int:
 
 
 # -- item 1: one article costs storage linear in its size ----------------------------------------
+@pytest.mark.slow  # a growth rate, measured on large inputs
 def test_one_sentence_listing_thousands_of_numbers_is_stored_in_linear_space(tmp_path):
     sizes = {}
     for count in (500, 2000):

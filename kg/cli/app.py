@@ -1,6 +1,7 @@
 """The `kg` command: one Typer app joined from one sub-app per command module."""
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from typing import Annotated
@@ -56,10 +57,15 @@ def credentials(ctx: typer.Context, user: Neo4jUserOpt = None, password: Neo4jPa
     if ctx.invoked_subcommand is None:  # `kg` alone: the help, as a success
         typer.echo(ctx.get_help())
         raise typer.Exit()
-    for name, value in (("KG_NEO4J_USER", user), ("KG_NEO4J_PASSWORD", password),
-                        ("KG_NEO4J_DATABASE", database)):
-        if value is not None:
-            os.environ[name] = value
+    # every command opens its store with these (kg.cli.common.open_for); the environment is
+    # left alone, so nothing else in the process (or a child) sees the password
+    ctx.obj = {"user": user, "password": password, "database": database}
+
+
+@functools.cache
+def click_command():
+    """The click command Typer builds from `app` (once: building it reads every command)."""
+    return typer.main.get_command(app)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -67,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     an unexpected failure is one line too (KG_DEBUG=1 shows the traceback)."""
     usage_error = typer.BadParameter.__mro__[1]  # click's UsageError, vendored or not
     try:
-        code = app(args=argv, prog_name="kg", standalone_mode=False)
+        code = click_command().main(args=argv, prog_name="kg", standalone_mode=False)
     except usage_error as exc:
         where = exc.ctx.command_path if exc.ctx else "kg"
         err.print(f"Error: {' '.join(exc.format_message().split())} (see {where} --help)")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import re
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.errors import Ambiguous, KgError
-from kg.stores import store_location
+from kg.stores import Store, open_store, store_location
 from queries.dates import parse_date, readable
 
 # Characters a terminal acts on (ESC sequences, C1 controls, bidi overrides, zero-width marks):
@@ -79,8 +81,8 @@ def styled(text: str, style: str) -> Text:
 
 StoreOpt = Annotated[str | None, typer.Option("--store", "-s", envvar="KG_STORE",
                                               help="SQLite file or bolt://… / neo4j://… URI [default: ./kg.db]")]
-# Neo4j credentials: the options win, else KG_NEO4J_USER / KG_NEO4J_PASSWORD / KG_NEO4J_DATABASE
-# (the environment is all the query commands read for a bolt:// or neo4j:// --store).
+# Neo4j credentials: the options win (`kg --neo4j-password … CMD`, kept in the context object),
+# else KG_NEO4J_USER / KG_NEO4J_PASSWORD / KG_NEO4J_DATABASE, read by the Bolt store itself.
 Neo4jUserOpt = Annotated[str | None, typer.Option("--neo4j-user", help="Neo4j user [env KG_NEO4J_USER, default neo4j]")]
 Neo4jPasswordOpt = Annotated[str | None, typer.Option("--neo4j-password", help="Neo4j password [env KG_NEO4J_PASSWORD]")]
 Neo4jDatabaseOpt = Annotated[str | None, typer.Option("--neo4j-database",
@@ -88,6 +90,54 @@ Neo4jDatabaseOpt = Annotated[str | None, typer.Option("--neo4j-database",
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (same as --format json).")]
 ProvinceOpt = Annotated[str | None, typer.Option(
     "--province", "-p", help="Province, old or new name, accents optional (HCM, BR-VT, TT-Huế too).")]
+
+
+def choices(name: str, values: Iterable[str]) -> type[StrEnum]:
+    """An option's choices from a format registry: Typer checks and lists them, and each
+    member is the registry's own string."""
+    return StrEnum(name, {value: value for value in values})
+
+
+def credentials(ctx: typer.Context | None) -> dict:
+    """The Neo4j user, password and database given to `kg` itself (None: not given)."""
+    root = ctx.find_root() if ctx is not None else None
+    return dict(root.obj) if root is not None and isinstance(root.obj, dict) else {}
+
+
+def open_for(ctx: typer.Context | None, location: str | None, **options) -> Store:
+    """`open_store` with the credentials of the context (a bolt:// or neo4j:// store uses them)."""
+    return open_store(location, **{**credentials(ctx), **options})
+
+
+def reads_store(fn: Callable) -> Callable:
+    """A query command as `fn(db, **options)`: the command takes `--store` (after its
+    arguments) in place of `db`, opens that store for reading with the context's credentials,
+    runs `fn` (which asks `queries` and renders), and turns errors into one `Error:` line.
+    `--json` is `--format json` where a command has both."""
+    signature = inspect.signature(fn, eval_str=True)
+    db, *rest = signature.parameters.values()
+    if db.name != "db":
+        raise TypeError(f"{fn.__name__}: the first parameter of a query command is `db`")
+    at = max((i + 1 for i, p in enumerate(rest) if _is_argument(p)), default=0)
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [inspect.Parameter("ctx", kind, annotation=typer.Context), *rest[:at],
+              inspect.Parameter("store", kind, annotation=StoreOpt, default=None), *rest[at:]]
+
+    @functools.wraps(fn)
+    def command(ctx: typer.Context, store: str | None = None, **options):
+        if options.get("as_json") and "fmt" in options:
+            options["fmt"] = "json"
+        with open_for(ctx, store, create=False, mapped=True) as db:
+            return fn(db, **options)
+
+    command.__signature__ = signature.replace(parameters=params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return user_errors(command)
+
+
+def _is_argument(param: inspect.Parameter) -> bool:
+    """A positional argument: declared one, or (Typer's rule) a parameter without a default."""
+    return param.default is inspect.Parameter.empty or any(isinstance(m, typer.models.ArgumentInfo) for m in getattr(param.annotation, "__metadata__", ()))
 
 
 def _date_bound(end: bool) -> Callable[[str | None], str | None]:

@@ -5,15 +5,14 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import JsonOpt, StoreOpt, out, print_json, table, user_errors
-from kg.stores import open_store
+from kg.cli.common import JsonOpt, StoreOpt, open_for, out, print_json, table, user_errors
 
 app = typer.Typer()
 
 
 @app.command("cypher")
 @user_errors
-def cypher_cmd(query: Annotated[str, typer.Argument(help="A Cypher query (read-only), or @file.cypher.")],
+def cypher_cmd(ctx: typer.Context, query: Annotated[str, typer.Argument(help="A Cypher query (read-only), or @file.cypher.")],
                param: Annotated[list[str] | None, typer.Option(
                    "--param", help="NAME=VALUE, repeatable; VALUE is read as JSON when it is JSON, else as text.")] = None,
                store: StoreOpt = None, as_json: JsonOpt = False) -> None:
@@ -21,7 +20,7 @@ def cypher_cmd(query: Annotated[str, typer.Argument(help="A Cypher query (read-o
     from kg.cli.rdf_cmd import _query_text
     from kg.stores.neo4j.cypher import cypher, parse_params
     params = parse_params(param or [])
-    with open_store(store, create=False) as db:
+    with open_for(ctx, store, create=False) as db:
         result = cypher(db, _query_text(query), params)
     if as_json:
         print_json(result)

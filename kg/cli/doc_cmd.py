@@ -6,10 +6,10 @@ from typing import Annotated
 import typer
 
 import queries
-from kg.cli.common import JsonOpt, ProvinceOpt, SinceOpt, StoreOpt, UntilOpt, out, print_json, table, user_errors
-from kg.cli.output import EvidenceOpt, FormatOpt, chosen, complete, emit, show_evidence
+from kg.cli import lineage_render
+from kg.cli.common import JsonOpt, ProvinceOpt, SinceOpt, UntilOpt, choices, out, print_json, reads_store, table
+from kg.cli.output import EvidenceOpt, FormatOpt, complete, emit, show_evidence
 from kg.cli.query_cmd import LimitOpt, OffsetOpt
-from kg.stores import open_store
 
 app = typer.Typer()
 
@@ -18,16 +18,15 @@ NumberArg = Annotated[str, typer.Argument(help="A document number (21-NQ/TW, acc
 
 
 @app.command("doc")
-@user_errors
-def doc_cmd(number: NumberArg, store: StoreOpt = None, province: ProvinceOpt = None,
+@reads_store
+def doc_cmd(db, number: NumberArg, province: ProvinceOpt = None,
             limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Citing articles shown.")] = 50,
             evidence: EvidenceOpt = False, as_json: JsonOpt = False) -> None:
     """A document: type, issuer, date, meetings that acted on it, articles citing it.
 
     When sources date it differently, the date most of them give is shown and the conflict
     is listed with both sources."""
-    with open_store(store, create=False, mapped=True) as db:
-        result = queries.document(db, number, province, limit, evidence)
+    result = queries.document(db, number, province, limit, evidence)
     print_json(result) if as_json else _render_doc(result, evidence)
 
 
@@ -53,60 +52,67 @@ def _render_doc(r: dict, evidence: bool) -> None:
 
 
 @app.command("unresolved")
-@user_errors
-def unresolved_cmd(store: StoreOpt = None, limit: LimitOpt = 50, offset: OffsetOpt = 0, fmt: FormatOpt = "table",
+@reads_store
+def unresolved_cmd(db, limit: LimitOpt = 50, offset: OffsetOpt = 0, fmt: FormatOpt = "table",
                    as_json: JsonOpt = False) -> None:
     """Dateless document mentions that fit several known documents, left unmerged."""
-    fmt = chosen(fmt, as_json)
-    with open_store(store, create=False, mapped=True) as db:
-        r = queries.unresolved_documents(db, limit, offset)
+    r = queries.unresolved_documents(db, limit, offset)
     emit(r, r["documents"], ["number", "type", "province", "cited_by", "id"], fmt,
          title="Unresolved document mentions", count=str(r["total"]), empty="none")
 
 
-LineageFormat = Annotated[str, typer.Option("--format", "-f", help="tree, json, mermaid, dot, or one edge a row: "
-                                                                   "jsonl, csv (UTF-8 with BOM) or tsv")]
+LineageFormat = choices("LineageFormat", lineage_render.FORMATS)
+LineageFormatOpt = Annotated[LineageFormat, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="tree, json, mermaid, dot, or one edge a row: jsonl, csv (UTF-8 with BOM) or tsv")]
+Direction = choices("Direction", ("down", "up", "both"))
+
+
+def walk_direction(direction: Direction | None, up: bool, down: bool, both: bool) -> str:
+    """--direction, or the flags it replaced (--up, --down, --both; --up --down is both)."""
+    flagged = "both" if both or (up and down) else "up" if up else "down" if down else None
+    if direction and flagged and flagged != direction:
+        raise typer.BadParameter(f"{direction} contradicts --{flagged}", param_hint="--direction")
+    return flagged or direction or "down"
 
 
 @app.command("lineage")
-@user_errors
-def lineage_cmd(number: NumberArg, store: StoreOpt = None,
+@reads_store
+def lineage_cmd(db, number: NumberArg,
                 province: Annotated[str | None, typer.Option(
                     "--province", "-p", help="Keep documents of this province (and those linking them to "
                                              "the root); also picks the root when the number is ambiguous.")] = None,
                 kind: Annotated[str | None, typer.Option("--type", "-t", help="Keep documents of this type "
                                                                                 "(Kế hoạch, Quyết định…).")] = None,
                 since: SinceOpt = None, until: UntilOpt = None,
-                up: Annotated[bool, typer.Option("--up", help="Walk to what it rests on.")] = False,
-                down: Annotated[bool, typer.Option("--down", help="Walk to what implements it (default).")] = False,
-                both: Annotated[bool, typer.Option("--both", help="Both: what it rests on above, what "
-                                                                  "implements it below.")] = False,
+                direction: Annotated[Direction | None, typer.Option(
+                    "--direction", case_sensitive=False, show_default=False,
+                    help="down (default): what implements it; up: what it rests on; both: above and below.")] = None,
+                up: Annotated[bool, typer.Option("--up", hidden=True, help="--direction up")] = False,
+                down: Annotated[bool, typer.Option("--down", hidden=True, help="--direction down")] = False,
+                both: Annotated[bool, typer.Option("--both", hidden=True, help="--direction both")] = False,
                 depth: Annotated[int, typer.Option(min=1, max=50, help="Levels walked each way.")] = 6,
                 fanout: Annotated[int, typer.Option(
                     "--fanout", min=0, help="Documents listed under each document, newest first (0: all).")] = 25,
                 limit: Annotated[int, typer.Option(
                     "--limit", "-n", min=0, help="Documents listed in all (0: no bound).")] = 500,
-                evidence: EvidenceOpt = False, fmt: LineageFormat = "tree", as_json: JsonOpt = False) -> None:
+                evidence: EvidenceOpt = False, fmt: LineageFormatOpt = "tree", as_json: JsonOpt = False) -> None:
     """Directive lineage from a document, down to what implements it or up to its bases.
 
     A central resolution is implemented by thousands of documents: what --fanout and --limit
     leave out is counted ("N more"; in --json, `more` and `truncated`)."""
-    from kg.cli.lineage_render import render
-    direction = "both" if both or (up and down) else "up" if up else "down"
-    with open_store(store, create=False, mapped=True) as db:
-        result = queries.lineage(db, number, direction, depth, province, fanout, limit, kind, since, until, evidence)
-    render(result, "json" if as_json else fmt)
+    way = walk_direction(direction, up, down, both)
+    result = queries.lineage(db, number, way, depth, province, fanout, limit, kind, since, until, evidence)
+    lineage_render.render(result, fmt)
 
 
 @app.command("coverage")
-@user_errors
-def coverage_cmd(number: NumberArg, store: StoreOpt = None,
+@reads_store
+def coverage_cmd(db, number: NumberArg,
                  depth: Annotated[int, typer.Option(min=1, max=50, help="Levels walked down.")] = 6,
                  fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Which provinces have documents implementing this one (any depth), and which have none."""
-    fmt = chosen(fmt, as_json)
-    with open_store(store, create=False, mapped=True) as db:
-        r = queries.coverage(db, number, depth)
+    r = queries.coverage(db, number, depth)
     rows = [{**p, "documents": [f"{d['number']} ({d['date'] or 'undated'})" for d in p["documents"]]}
             for p in r["provinces"]]
     doc = r["document"]

@@ -7,16 +7,18 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_errors
+from kg.cli.common import JsonOpt, StoreOpt, choices, err, open_for, out, print_json, table, user_errors
 from kg.export import ALIASES, DEFAULT_BASE_IRI, FORMATS, export, export_to_stream, format_name
-from kg.stores import open_store
 
 app = typer.Typer()
+ExportFormat = choices("ExportFormat", [*FORMATS, *ALIASES])  # an alias names the format it stands for
 
 
 @app.command("export")
 @user_errors
-def export_cmd(fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join([*FORMATS, *ALIASES]))],
+def export_cmd(ctx: typer.Context,
+               fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                                        help=f"The format ({', '.join(ALIASES)}: aliases).")],
                out_path: Annotated[Path, typer.Option(
                    "--out", "-o", help="File (folder for neo4j-csv; missing folders are made); - for stdout.")],
                store: StoreOpt = None,
@@ -26,7 +28,7 @@ def export_cmd(fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".joi
     """Write the whole graph as Turtle, N-Triples, TriG, JSON-LD, GraphML, GEXF, Neo4j CSV or Cypher."""
     fmt = format_name(fmt)
     to_stdout = str(out_path) == "-"
-    with open_store(store, create=False) as db:
+    with open_for(ctx, store, create=False) as db:
         if to_stdout:
             result = export_to_stream(db, fmt, sys.stdout.buffer, base_iri)
             sys.stdout.flush()

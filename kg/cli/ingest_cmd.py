@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_errors
+from kg.cli.common import JsonOpt, StoreOpt, choices, err, open_for, out, print_json, table, user_errors
 from kg.errors import InputError
 from kg.model import id_prefix
-from kg.stores import open_store
 from loaders.detect import FORMATS
 
 # kg.ingest and the extractors load inside the commands: every other command starts faster.
@@ -20,8 +19,9 @@ app = typer.Typer()
 
 Inputs = Annotated[list[str], typer.Argument(
     help="Files, folders (recursive) or - for stdin: portal text, HTML pages, JSON Lines; .gz too.")]
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help="Read every input as text, html or jsonl [default: detected from content].")]
+InputFormat = choices("InputFormat", FORMATS)
+FormatOpt = Annotated[InputFormat | None, typer.Option(
+    "--format", "-f", case_sensitive=False, help="Read every input as text, html or jsonl [default: detected from content].")]
 IncludeOpt = Annotated[list[str] | None, typer.Option(
     "--include", help="Take the files in folders whose name or relative path matches this glob (repeatable) "
                       "[default: .txt .html .htm .jsonl .json .gz].")]
@@ -34,7 +34,7 @@ OutletsOpt = Annotated[list[str] | None, typer.Option(
 
 @app.command("ingest")
 @user_errors
-def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
+def ingest_cmd(ctx: typer.Context, inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
                strict: Annotated[bool, typer.Option(help="Stop at the first failure.")] = False,
                fmt: FormatOpt = None, include: IncludeOpt = None, exclude: ExcludeOpt = None,
                outlets: OutletsOpt = None,
@@ -44,10 +44,9 @@ def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
                ) -> None:
     """Read articles, extract facts with evidence, and store them."""
     from kg.ingest import ingest
-    fmt = _format(fmt)
-    with open_store(store) as db, _progress() as bar:
+    with open_for(ctx, store) as db, _progress() as bar:
         task = bar.add_task("ingest", total=None)
-        summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict, fmt=fmt,
+        summary = ingest(db, inputs, progress=lambda _: bar.advance(task), strict=strict, fmt=fmt and str(fmt),
                          include=include or (), exclude=exclude or (), outlets=outlets or (),
                          workers=workers, max_errors=max_errors)
     for message in summary.warnings:
@@ -64,12 +63,6 @@ def ingest_cmd(inputs: Inputs, store: StoreOpt = None, as_json: JsonOpt = False,
         raise typer.Exit(1)
 
 
-def _format(fmt: str | None) -> str | None:
-    if fmt is not None and fmt.lower() not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
-    return fmt.lower() if fmt else None
-
-
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
@@ -83,10 +76,10 @@ def extract_cmd(inputs: Inputs,
     """Print extracted facts as JSON Lines in the gold shape, without a store."""
     from loaders.inputs import read_inputs
     from loaders.extract import extract as extract_article
-    failed, fmt = 0, _format(fmt)
+    failed = 0
     sink = open(out_file, "w", encoding="utf-8") if out_file else None
     try:
-        for record in read_inputs(inputs, fmt):
+        for record in read_inputs(inputs, fmt and str(fmt)):
             if isinstance(record, InputError):
                 failed += 1
                 err.print(f"Error: {record}", markup=False, highlight=False)
@@ -102,12 +95,12 @@ def extract_cmd(inputs: Inputs,
 
 @app.command("forget")
 @user_errors
-def forget_cmd(article: Annotated[str, typer.Argument(help="Article id (or URL).")],
+def forget_cmd(ctx: typer.Context, article: Annotated[str, typer.Argument(help="Article id (or URL).")],
                store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Remove one article and exactly the claims only it supported."""
     from kg.errors import NotFound
     from kg.ingest import forget
-    with open_store(store, create=False) as db:  # forget also brings a SPARQL store beside it up to date
+    with open_for(ctx, store, create=False) as db:  # forget also brings a SPARQL store beside it up to date
         target = _article_id(db, article)
         if not forget(db, target):
             raise NotFound(f"no article {article!r} in the store")

@@ -17,14 +17,10 @@ from queries.dates import readable
 
 
 def render(result: dict, fmt: str) -> None:
-    renderers = {"json": print_json, "tree": _tree, "mermaid": _mermaid, "dot": _dot}
-    if fmt in ("jsonl", "csv", "tsv"):  # one edge a row, for scripts and spreadsheets
+    if fmt in EDGE_ROWS:  # one edge a row, for scripts and spreadsheets
         return emit(result, _edge_rows(result), ["from_number", "rel", "to_number", "from", "to", "sources"], fmt,
                     title="", empty="")
-    if fmt not in renderers:
-        raise typer.BadParameter(f"unknown format {fmt!r} (tree, json, jsonl, csv, tsv, mermaid, dot)",
-                                 param_hint="--format")
-    renderers[fmt](result)
+    RENDERERS[fmt](result)
 
 
 def _edge_rows(result: dict) -> list[dict]:
@@ -137,3 +133,8 @@ def _dot(result: dict) -> None:
         lines += [f'  "more{i}" [label="… {count} more {direction}", shape=plaintext];',
                   f'  "more{i}" -> {json.dumps(node_id)} [style=dashed, arrowhead=none];']
     typer.echo("\n".join(lines + ["}"]))
+
+
+RENDERERS = {"tree": _tree, "json": print_json, "mermaid": _mermaid, "dot": _dot}
+EDGE_ROWS = ("jsonl", "csv", "tsv")
+FORMATS = (*RENDERERS, *EDGE_ROWS)  # the lineage's --format choices

@@ -10,21 +10,16 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from kg.cli.common import DATE_COLUMNS, cell, clean, json_text, out, print_json, styled, table
+from kg.cli.common import DATE_COLUMNS, cell, choices, clean, credentials, json_text, out, print_json, styled, table
 from queries.dates import readable
 
-FORMATS = ("table", "json", "jsonl", "csv", "tsv")
-FormatOpt = Annotated[str, typer.Option(
-    "--format", "-f", help="table, json, jsonl (one row a line), csv (UTF-8 with BOM, for spreadsheets) or tsv.")]
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")  # every list answer's formats
+ListFormat = choices("ListFormat", FORMATS)
+FormatOpt = Annotated[ListFormat, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="table, json, jsonl (one row a line), csv (UTF-8 with BOM, for spreadsheets) or tsv.")]
 EvidenceOpt = Annotated[bool, typer.Option(
     "--evidence", "-e", help="Under each fact, the article (id, outlet, date, URL) and the sentence, span marked.")]
-
-
-def chosen(fmt: str, as_json: bool) -> str:
-    fmt = "json" if as_json else fmt.lower()
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
-    return fmt
 
 
 def emit(result: dict, rows: list[dict], columns: list[str], fmt: str, *, title: str, empty: str, count: str = "",
@@ -102,7 +97,7 @@ def complete(node_type: str | None) -> Callable:
         if len(incomplete) < 2 or ("://" not in location and not os.path.exists(location)):
             return []
         try:
-            with open_store(location, create=False, mapped=True) as db:
+            with open_store(location, create=False, mapped=True, **credentials(ctx)) as db:
                 found = [n.props.get("number", n.name) for n in db.find(incomplete, node_type, limit=30)]
         except Exception:  # noqa: BLE001 - completion must never break the shell
             return []

@@ -1,4 +1,4 @@
-"""Meetings and people: each command parses options, calls one function in `queries`, renders."""
+"""Meetings and people: each command (`reads_store`) calls one function in `queries` and renders it."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -6,10 +6,8 @@ from typing import Annotated
 import typer
 
 import queries
-from kg.cli.common import (JsonOpt, OnOpt, ProvinceOpt, SinceOpt, StoreOpt, UntilOpt, out, print_json, styled,
-                           table, user_errors)
-from kg.cli.output import EvidenceOpt, FormatOpt, chosen, complete, emit, show_evidence
-from kg.stores import open_store
+from kg.cli.common import JsonOpt, OnOpt, ProvinceOpt, SinceOpt, UntilOpt, out, print_json, reads_store, styled, table
+from kg.cli.output import EvidenceOpt, FormatOpt, complete, emit, show_evidence
 
 app = typer.Typer()
 
@@ -48,14 +46,12 @@ def chair_facts(row: dict) -> list[tuple[str, list[dict]]]:
 
 
 @app.command("chaired")
-@user_errors
-def chaired_cmd(person: PersonArg, store: StoreOpt = None, province: ProvinceOpt = None, since: SinceOpt = None,
+@reads_store
+def chaired_cmd(db, person: PersonArg, province: ProvinceOpt = None, since: SinceOpt = None,
                 until: UntilOpt = None, limit: LimitOpt = 50, offset: OffsetOpt = 0, evidence: EvidenceOpt = False,
                 fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Meetings a person chaired, newest first (date, province, co-chairs, source)."""
-    fmt = chosen(fmt, as_json)
-    with open_store(store, create=False, mapped=True) as db:
-        r = queries.chaired(db, person, province, since, until, limit, offset, evidence)
+    r = queries.chaired(db, person, province, since, until, limit, offset, evidence)
     emit(r, [meeting_row(m) for m in r["meetings"]], ["date", "meeting", "province", "co_chairs", "source"], fmt,
          title=f"Meetings chaired by {r['person']['name']} ({r['person']['province'] or '?'}) "
                f"{r['person']['id']}", count=of(r, "meetings"),
@@ -63,8 +59,8 @@ def chaired_cmd(person: PersonArg, store: StoreOpt = None, province: ProvinceOpt
 
 
 @app.command("who-chaired")
-@user_errors
-def who_chaired_cmd(meeting: str, store: StoreOpt = None, province: ProvinceOpt = None,
+@reads_store
+def who_chaired_cmd(db, meeting: str, province: ProvinceOpt = None,
                     since: SinceOpt = None, until: UntilOpt = None, limit: LimitOpt = 50, offset: OffsetOpt = 0,
                     contains: Annotated[bool, typer.Option(
                         "--contains", help="Every meeting whose name contains the text, even when some "
@@ -74,9 +70,7 @@ def who_chaired_cmd(meeting: str, store: StoreOpt = None, province: ProvinceOpt 
 
     A text that is a meeting's whole name (accents optional) lists the meetings of that
     name; otherwise, or with --contains, every meeting whose name contains it."""
-    fmt = chosen(fmt, as_json)
-    with open_store(store, create=False, mapped=True) as db:
-        r = queries.who_chaired(db, meeting, province, since, until, limit, offset, contains, evidence)
+    r = queries.who_chaired(db, meeting, province, since, until, limit, offset, contains, evidence)
     how = "named exactly" if r["match"] == "exact" else "name contains"
     emit(r, [meeting_row(m) for m in r["meetings"]], ["date", "meeting", "province", "chairs", "source"], fmt,
          title=f"Who chaired {meeting!r} ({how})", count=of(r, "meetings"), empty="no meetings match",
@@ -84,27 +78,24 @@ def who_chaired_cmd(meeting: str, store: StoreOpt = None, province: ProvinceOpt 
 
 
 @app.command("meetings")
-@user_errors
-def meetings_cmd(store: StoreOpt = None, province: ProvinceOpt = None, since: SinceOpt = None,
+@reads_store
+def meetings_cmd(db, province: ProvinceOpt = None, since: SinceOpt = None,
                  until: UntilOpt = None, limit: LimitOpt = 50, offset: OffsetOpt = 0, fmt: FormatOpt = "table",
                  as_json: JsonOpt = False) -> None:
     """Meetings in the store, newest first."""
-    fmt = chosen(fmt, as_json)
-    with open_store(store, create=False, mapped=True) as db:
-        r = queries.meetings(db, province, since, until, limit, offset)
+    r = queries.meetings(db, province, since, until, limit, offset)
     emit(r, [meeting_row(m) for m in r["meetings"]], ["date", "meeting", "province", "chairs", "id"], fmt,
          title="Meetings", count=of(r, "meetings"), empty="no meetings match")
 
 
 @app.command("person")
-@user_errors
-def person_cmd(name: PersonArg, store: StoreOpt = None, province: ProvinceOpt = None,
+@reads_store
+def person_cmd(db, name: PersonArg, province: ProvinceOpt = None,
                limit: Annotated[int, typer.Option("--limit", "-n", min=1,
                                                   help="Newest meetings shown per role.")] = 20,
                evidence: EvidenceOpt = False, as_json: JsonOpt = False) -> None:
     """A person's posts over time and the meetings they chaired, spoke at or attended."""
-    with open_store(store, create=False, mapped=True) as db:
-        result = queries.person_profile(db, name, province, limit, evidence)
+    result = queries.person_profile(db, name, province, limit, evidence)
     print_json(result) if as_json else _render_person(result, evidence)
 
 
@@ -132,19 +123,17 @@ def _render_person(r: dict, evidence: bool) -> None:
 
 
 @app.command("holders")
-@user_errors
-def holders_cmd(post: Annotated[str, typer.Argument(help='A post, e.g. "Bí thư Tỉnh ủy Hậu Giang", or its id.',
+@reads_store
+def holders_cmd(db, post: Annotated[str, typer.Argument(help='A post, e.g. "Bí thư Tỉnh ủy Hậu Giang", or its id.',
                                                     autocompletion=complete("Post"))],
-                store: StoreOpt = None, province: ProvinceOpt = None, on: OnOpt = None,
+                province: ProvinceOpt = None, on: OnOpt = None,
                 limit: LimitOpt = 50, offset: OffsetOpt = 0, evidence: EvidenceOpt = False,
                 fmt: FormatOpt = "table", as_json: JsonOpt = False) -> None:
     """Who is attested in a post and over which span, optionally around a date.
 
     Dates are those of the events the articles report (else their publication): the span is
     when someone was seen in the post, not their term of office."""
-    fmt = chosen(fmt, as_json)
-    with open_store(store, create=False, mapped=True) as db:
-        r = queries.holders(db, post, province, on, limit, offset, evidence)
+    r = queries.holders(db, post, province, on, limit, offset, evidence)
     rows = brief_sources(r["holders"])
     title = r["post"]["name"] + (f", attested around {on}" if on else "")
     emit(r, rows, ["name", "first", "last", "attestations", "sources"], fmt, title=title,

@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import JsonOpt, StoreOpt, err, out, print_json, table, user_errors
+from kg.cli.common import JsonOpt, StoreOpt, err, open_for, out, print_json, table, user_errors
 from kg.errors import KgError
 from kg.export import DEFAULT_BASE_IRI
 from kg.rdf.offline import DEFAULT_TIMEOUT
-from kg.stores import open_store
 
 app = typer.Typer()
 
@@ -25,14 +24,14 @@ OUTPUTS = ("table", "json", "csv", "tsv")
 
 @app.command("validate")
 @user_errors
-def validate_cmd(file: Annotated[Path | None, typer.Argument(
+def validate_cmd(ctx: typer.Context, file: Annotated[Path | None, typer.Argument(
                      help="An export (.ttl .nt .trig .jsonld .nq); default: the store, exported in memory.")] = None,
                  store: StoreOpt = None, base_iri: BaseIriOpt = DEFAULT_BASE_IRI, as_json: JsonOpt = False,
                  allow_remote_context: RemoteContextOpt = False) -> None:
     """Check the RDF export against the SHACL shapes (schemas/shapes.ttl); exit 1 when it does not conform."""
     from kg.rdf.validate import validate
     if file is None:
-        with open_store(store, create=False) as db:
+        with open_for(ctx, store, create=False) as db:
             result = validate(db, None, base_iri)
     else:
         result = validate(None, file, base_iri, allow_remote_context)
@@ -52,7 +51,7 @@ def validate_cmd(file: Annotated[Path | None, typer.Argument(
 
 @app.command("sparql")
 @user_errors
-def sparql_cmd(query: Annotated[str, typer.Argument(help="A SPARQL query, @file.rq, or - to read it from stdin.")],
+def sparql_cmd(ctx: typer.Context, query: Annotated[str, typer.Argument(help="A SPARQL query, @file.rq, or - to read it from stdin.")],
                fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(OUTPUTS))] = "table",
                data: Annotated[Path | None, typer.Option("--data", "-d", "--file",
                                                          help="Query an export file instead of the store.")] = None,
@@ -68,7 +67,7 @@ def sparql_cmd(query: Annotated[str, typer.Argument(help="A SPARQL query, @file.
     text = _query_text(query)
     options = dict(timeout=timeout, allow_federated=allow_federated, allow_remote_context=allow_remote_context)
     if data is None:
-        with open_store(store, create=False) as db:
+        with open_for(ctx, store, create=False) as db:
             result = sparql(text, db, None, base_iri, **options)
     else:
         result = sparql(text, None, data, base_iri, **options)
@@ -82,11 +81,11 @@ def sparql_cmd(query: Annotated[str, typer.Argument(help="A SPARQL query, @file.
 
 @app.command("import")
 @user_errors
-def import_cmd(file: Annotated[Path, typer.Argument(help="A dataset kg exported (.trig .nq .jsonld), edited or not.")],
+def import_cmd(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A dataset kg exported (.trig .nq .jsonld), edited or not.")],
                store: StoreOpt = None, allow_remote_context: RemoteContextOpt = False, as_json: JsonOpt = False) -> None:
     """Store the articles of an exported dataset again (curated corrections): export → import → export is identical."""
     from kg.rdf.importer import import_file
-    with open_store(store) as db:
+    with open_for(ctx, store) as db:
         result = import_file(db, file, allow_remote_context)
     print_json(result) if as_json else out.print(f"imported {result['articles']} articles ({result['nodes']} nodes)")
 

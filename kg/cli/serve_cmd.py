@@ -6,18 +6,17 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import StoreOpt, user_errors
+from kg.cli.common import StoreOpt, open_for, user_errors
 from kg.errors import KgError
 from kg.export import DEFAULT_BASE_IRI
 from kg.rdf.offline import DEFAULT_TIMEOUT
-from kg.stores import open_store
 
 app = typer.Typer()
 
 
 @app.command("serve")
 @user_errors
-def serve_cmd(sparql: Annotated[bool, typer.Option("--sparql", help="Serve the store over the SPARQL 1.1 Protocol.")] = False,
+def serve_cmd(ctx: typer.Context, sparql: Annotated[bool, typer.Option("--sparql", help="Serve the store over the SPARQL 1.1 Protocol.")] = False,
               port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")] = 7878,
               timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = DEFAULT_TIMEOUT,
               allow_federated: Annotated[bool, typer.Option("--allow-federated",
@@ -29,7 +28,7 @@ def serve_cmd(sparql: Annotated[bool, typer.Option("--sparql", help="Serve the s
     from kg.rdf.persist import open_for_query
     if not sparql:
         raise KgError("nothing to serve: pass --sparql")
-    with open_store(store, create=False) as db:
+    with open_for(ctx, store, create=False) as db:
         graph = open_for_query(db, base_iri)
     if graph is None:
         raise KgError("kg serve --sparql needs a SQLite store (its SPARQL store sits beside it)")

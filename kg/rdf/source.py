@@ -80,13 +80,6 @@ class Reader:
     def article_edges(self, article_id: str) -> list[Edge]:
         return list(self.source.edges(article_ids=[article_id]))
 
-    def dateless_citers(self, base: str) -> list[str]:
-        """Articles citing a document of this base (`doc:scope:20-ct-tu`) without its date."""
-        documents = [d for d in self.store.find_ids(base)
-                     if d == base or (len(d) == len(base) + 5 and d[len(base)] == "-")]
-        return sorted({edge.article_id for doc in documents for edge, _ in self.store.neighbours(doc, "MENTIONS", "in")
-                       if edge.props.get("dateless")})
-
     def holders(self, post_id: str) -> list[str]:
         return sorted({edge.src for edge, _ in self.store.neighbours(post_id, "HOLDS", "in")})
 

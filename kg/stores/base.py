@@ -190,6 +190,18 @@ class Store(ABC):
             span.sources = sorted(set(span.sources))
         return sorted(spans.values(), key=lambda s: s.node.id)
 
+    def claimed_values(self, node_id: str, prop: str) -> dict[str, list[str]]:
+        """Each value of a node's `prop` that articles claim, with the ids of the articles
+        claiming it (sorted), e.g. the dates sources give one document. This default knows
+        only the stored value, claimed by every article citing the node; stores that keep each
+        article's claim override it."""
+        node = self.get(node_id)
+        value = node.props.get(prop) if node else None
+        if value is None:
+            return {}
+        citing = {e.article_id.removeprefix("article:") for e, _ in self.neighbours(node_id, "MENTIONS", "in")}
+        return {value: sorted(citing)}
+
     def latest(self, node_id: str, edge_type: str, direction: str, prop: str) -> Node | None:
         """The neighbour across `edge_type` whose claim has the greatest `prop` (missing counts
         as empty; ties: the greatest id), e.g. a person's latest attested post."""

@@ -218,6 +218,13 @@ class SQLiteReads:
             (node_id, edge_type, prop)).fetchone()
         return self.get(row[0]) if row else None
 
+    def claimed_values(self, node_id: str, prop: str) -> dict[str, list[str]]:
+        rows = self.db.execute(
+            "SELECT v, json_group_array(article_id) FROM (SELECT json_extract(props, '$.' || ?) AS v, article_id "
+            "FROM claim_rows WHERE node_id = ? ORDER BY article_id) WHERE v IS NOT NULL GROUP BY v ORDER BY v",
+            (prop, node_id))
+        return {value: json.loads(articles) for value, articles in rows}
+
     def edge_spans(self, node_id: str, edge_type: str, direction: str, prop: str) -> list[Span]:
         near, far = ("src", "dst") if direction == "out" else ("dst", "src")
         rows = self.db.execute(

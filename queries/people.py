@@ -112,7 +112,8 @@ def holders(store: Store, post: str, province: str | None = None, on: str | None
     by_person: dict[str, list[Edge]] = {}
     people: dict[str, Node] = {}
     # a holder's meetings only date the articles that say they hold the post
-    claims, linked = store.neighbours_linked(node.id, "HOLDS", "in", ROLE_LINKS, same_article=True)
+    claims, linked = store.neighbours_linked(node.id, "HOLDS", "in", ROLE_LINKS, same_article=True,
+                                             link_evidence=False)
     for edge, person in claims:
         by_person.setdefault(person.id, []).append(edge)
         people[person.id] = person

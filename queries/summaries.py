@@ -16,7 +16,7 @@ def meeting_filter(province: str | None = None, since: str | None = None, until:
 def meeting_page(store: Store, which: MeetingFilter, limit: int, offset: int = 0,
                  evidence: bool = False) -> tuple[list[dict], dict]:
     """(summaries of one page of meetings, newest first; the page's total/limit/offset/truncated)."""
-    nodes, total, links = store.meetings_linked(which, limit, offset, LINKS)
+    nodes, total, links = store.meetings_linked(which, limit, offset, LINKS, evidence)
     rows = meeting_summaries(store, nodes, links, evidence)
     return rows, page(total, limit, offset, len(rows))
 

@@ -244,13 +244,14 @@ def test_whole_questions_match_the_composed_defaults(stores):
                 assert found == sqlite.shortest_chain(start, end, relation_types(), hops, hub), (start, end, hops, hub)
     links = (("HELD_IN", "out"), ("REPORTS", "in"), ("CHAIRED_BY", "out"), ("SPEAKER", "out"))
     for which in [MeetingFilter(), MeetingFilter(person=people[0]), MeetingFilter(text="giao ban")]:
-        for limit, offset in [(3, 0), (2, 1), (50, 0), (5, 500)]:
-            assert bolt.meetings_linked(which, limit, offset, links) == sqlite.meetings_linked(which, limit, offset, links)
+        for limit, offset, evidence in [(3, 0, True), (2, 1, False), (50, 0, True), (50, 0, False), (5, 500, True)]:
+            assert bolt.meetings_linked(which, limit, offset, links, evidence) == \
+                sqlite.meetings_linked(which, limit, offset, links, evidence)
     roles = (("CHAIRED_BY", "in"), ("SPEAKER", "in"), ("ATTENDEE", "in"))
     for post in [n.id for n in sqlite.iter_nodes("Post")]:
-        for same in (False, True):
-            assert bolt.neighbours_linked(post, "HOLDS", "in", roles, same) == \
-                sqlite.neighbours_linked(post, "HOLDS", "in", roles, same)
+        for same, evidence in [(False, True), (True, True), (True, False)]:
+            assert bolt.neighbours_linked(post, "HOLDS", "in", roles, same, evidence) == \
+                sqlite.neighbours_linked(post, "HOLDS", "in", roles, same, evidence)
     assert any(sqlite.reach(doc, types, "in", 3) for doc in documents)  # the walks above were not all empty
     assert any(sqlite.shortest_chain(a, b, relation_types(), 6, None) for a in ends[:6] for b in ends if a != b)
 

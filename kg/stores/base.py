@@ -240,18 +240,20 @@ class Store(ABC):
     # Whole questions: composed of the primitives above by default (kg.stores.composed, the
     # oracle); a store with a query language answers each in one round trip.
     def meetings_linked(self, which: MeetingFilter, limit: int = 50, offset: int = 0,
-                        links: tuple[Link, ...] = ()) -> tuple[list[Node], int, dict]:
+                        links: tuple[Link, ...] = (), evidence: bool = True) -> tuple[list[Node], int, dict]:
         """`meetings_page`, and for each link (edge type, direction) the page's claims across
-        it, as `neighbours_many` gives them: {link: {meeting id: claims}}."""
+        it, as `neighbours_many` gives them: {link: {meeting id: claims}} (without `evidence`,
+        claims carry none: sentences are most of what a store reads)."""
         nodes, total = self.meetings_page(which, limit, offset)
-        return nodes, total, composed.linked(self, [m.id for m in nodes], links)
+        return nodes, total, composed.linked(self, [m.id for m in nodes], links, evidence)
 
     def neighbours_linked(self, node_id: str, edge_type: str, direction: str, links: tuple[Link, ...] = (),
-                          same_article: bool = False) -> tuple[list[tuple[Edge, Node]], dict]:
+                          same_article: bool = False, link_evidence: bool = True) -> tuple[list, dict]:
         """`neighbours`, and for each link the far nodes' claims across it: {link: {id: claims}};
-        with `same_article`, only the link claims of articles that claim the way to that node."""
+        with `same_article`, only the link claims of articles that claim the way to that node;
+        without `link_evidence`, the link claims carry no evidence."""
         claims = self.neighbours(node_id, edge_type, direction)
-        found = composed.linked(self, [n.id for _, n in claims], links)
+        found = composed.linked(self, [n.id for _, n in claims], links, link_evidence)
         return claims, composed.same_article(found, claims) if same_article else found
 
     def reach(self, start: str, edge_types: list[str], direction: str, depth: int,

@@ -11,9 +11,11 @@ from kg.graph import Edge, Node
 Link = tuple[str, str]  # (edge type, direction) of the claims fetched along with a node
 
 
-def linked(store, node_ids: list[str], links: tuple[Link, ...]) -> dict[Link, dict[str, list[tuple[Edge, Node]]]]:
+def linked(store, node_ids: list[str], links: tuple[Link, ...],
+           evidence: bool = True) -> dict[Link, dict[str, list[tuple[Edge, Node]]]]:
     ids = list(dict.fromkeys(node_ids))
-    return {link: store.neighbours_many(ids, link[0], link[1]) for link in links}
+    found = {link: store.neighbours_many(ids, link[0], link[1]) for link in links}
+    return found if evidence else {link: {n: bare(c) for n, c in per.items()} for link, per in found.items()}
 
 
 def same_article(found: dict, claims: list[tuple[Edge, Node]]) -> dict:

@@ -13,13 +13,14 @@ from kg.stores.neo4j.layout import (NODE_LABEL, NODE_RETURN, SCOPE_REL, claims_o
 from kg.stores.neo4j.reads import FACT, FACT_BARE, _meeting_source, _meeting_where, _wrap_errors, expand, unpack
 
 
-def _link_calls(near: str, links: tuple[Link, ...], articles: str | None = None) -> tuple[str, str]:
+def _link_calls(near: str, links: tuple[Link, ...], articles: str | None = None,
+                evidence: bool = True) -> tuple[str, str]:
     """CALL subqueries collecting `near`'s claims across each link as `l0`, `l1`…, and their
     names; with `articles` (a list variable), only facts one of those articles claims."""
     shared = f" WITH e, x WHERE any(a IN e.articles WHERE a IN {articles})" if articles else ""
     imported = f"{near}, {articles}" if articles else near
     calls = "".join(f" CALL ({imported}) {{ {expand([edge_type], direction, near, 'x')}{shared} "
-                    f"RETURN collect([{FACT}, {node_return('x')}]) AS l{i} }}"
+                    f"RETURN collect([{FACT if evidence else FACT_BARE}, {node_return('x')}]) AS l{i} }}"
                     for i, (edge_type, direction) in enumerate(links))
     return calls, "".join(f", l{i}" for i in range(len(links)))
 
@@ -36,11 +37,11 @@ def _union(old: list[tuple[Edge, Node]], new: list[tuple[Edge, Node]]) -> list[t
 class BoltQuestions:
     @_wrap_errors
     def meetings_linked(self, which: MeetingFilter, limit: int = 50, offset: int = 0,
-                        links: tuple[Link, ...] = ()) -> tuple[list[Node], int, dict]:
+                        links: tuple[Link, ...] = (), evidence: bool = True) -> tuple[list[Node], int, dict]:
         """The page as `meetings_page` selects it, and each meeting's links, in one query."""
         source, params = _meeting_source(which)
         where, more = _meeting_where(which)
-        calls, names = _link_calls("n", links)
+        calls, names = _link_calls("n", links, evidence=evidence)
         rows = self._read(
             f"{source} WITH DISTINCT n {where} "
             f"WITH n ORDER BY coalesce(toString(n.date), n.datePartial, '') DESC, n.id DESC "
@@ -60,8 +61,8 @@ class BoltQuestions:
 
     @_wrap_errors
     def neighbours_linked(self, node_id: str, edge_type: str, direction: str, links: tuple[Link, ...] = (),
-                          same_article: bool = False) -> tuple[list[tuple[Edge, Node]], dict]:
-        calls, names = _link_calls("m", links, "articles" if same_article else None)
+                          same_article: bool = False, link_evidence: bool = True) -> tuple[list, dict]:
+        calls, names = _link_calls("m", links, "articles" if same_article else None, link_evidence)
         rows = self._read(f"MATCH (n:{NODE_LABEL} {{id: $id}}) {expand([edge_type], direction)} "
                           f"WITH e, m, e.articles AS articles{calls} RETURN {FACT}, {node_return('m')}{names}",
                           id=node_id)

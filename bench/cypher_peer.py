@@ -26,6 +26,11 @@ CYPHER = {
     "full lineage of 21-NQ/TW": (
         f"MATCH (root:Document {{number: $arg}}) MATCH (root)<-[:{LINEAGE}*1..6]-(d:Document) "
         "RETURN DISTINCT d.id, d.number, d.date"),
+    # what `kg lineage` prints: the documents and each edge between them with its sources
+    "full lineage of 21-NQ/TW, edges": (
+        f"MATCH (root:Document {{number: $arg}}) MATCH (root)<-[:{LINEAGE}*0..5]-(x:Document) WITH DISTINCT x "
+        f"MATCH (x)<-[e:{LINEAGE}]-(d:Document) RETURN x.id, type(e), d.id, e.articles, d.number, d.docType, "
+        "d.issuer, d.date, d.scope"),
     "holders of a post": (
         "MATCH (:KgNode {id: $arg})<-[h:HOLDS]-(x:Person) "
         "RETURN x.name, h.firstAttested, h.lastAttested, h.articles ORDER BY h.firstAttested"),
@@ -42,6 +47,7 @@ CYPHER = {
 KG = {
     "chairs in a province": lambda store, arg: queries.meetings(store, _province_name(arg), limit=50),
     "full lineage of 21-NQ/TW": lambda store, arg: queries.lineage(store, arg, "down", 6, fanout=0, limit=0),
+    "full lineage of 21-NQ/TW, edges": lambda store, arg: queries.lineage(store, arg, "down", 6, fanout=0, limit=0),
     "holders of a post": lambda store, arg: queries.holders(store, arg),
     "meetings a person chaired": lambda store, arg: queries.chaired(store, arg),
     "path person → document": lambda store, arg: queries.path(store, arg[0], arg[1], max_hops=6, hub_degree=HUB - 1),
@@ -65,6 +71,7 @@ def arguments(sqlite, seed: int, runs: int) -> dict[str, list]:
                     "ORDER BY id LIMIT 200")
     return {"chairs in a province": [rng.choice(provinces) for _ in range(runs)],
             "full lineage of 21-NQ/TW": ["21-NQ/TW"] * runs,
+            "full lineage of 21-NQ/TW, edges": ["21-NQ/TW"] * runs,
             "holders of a post": [rng.choice(posts) for _ in range(runs)],
             "meetings a person chaired": [rng.choice(chairs) for _ in range(runs)],
             "path person → document": [(rng.choice(chairs), rng.choice(documents)) for _ in range(runs)]}

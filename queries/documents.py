@@ -7,7 +7,7 @@ from kg.errors import Ambiguous
 from kg.graph import Node
 from kg.text import ascii_key
 from kg.model import id_prefix, schema
-from kg.stores.base import Store
+from kg.stores.base import Store, cap_neighbours
 from queries.evidence import Articles, edge_source
 from queries.resolve import page, pick, scope_name
 
@@ -108,7 +108,7 @@ def lineage(store: Store, number: str, direction: str = "down", depth: int = 6,
         fanout, limit = 0, 0
     found = {"nodes": {root.id: doc_ref(root)}, "edges": {}, "more": {}, "claims": {}}
     for way in (["in", "out"] if direction == "both" else ["in" if direction == "down" else "out"]):
-        _walk(store, root.id, way, depth, fanout or None, limit, found)
+        _walk(store, root.id, way, depth, fanout or None, limit, found, evidence)
     more = [{"id": node_id, "direction": "down" if way == "in" else "up", "count": count}
             for (node_id, way), count in found["more"].items()]
     nodes, edges = found["nodes"], found["edges"]
@@ -180,11 +180,16 @@ def _levels(root: str, near: dict) -> dict[str, int]:
     return level
 
 
-def _walk(store: Store, root: str, way: str, depth: int, fanout: int | None, limit: int, found: dict) -> None:
+def _walk(store: Store, root: str, way: str, depth: int, fanout: int | None, limit: int, found: dict,
+          evidence: bool = False) -> None:
+    # unbounded, the walk visits every document within depth: read them all in one store call
+    known = store.reach(root, _lineage_types(), way, depth, evidence) if fanout is None and not limit else None
     seen, frontier = {root}, [root]
     for _ in range(depth):
         reached: list[str] = []
-        for near, (claims, count) in store.neighbours_capped(frontier, _lineage_types(), way, fanout).items():
+        level = ({n: cap_neighbours(known.get(n, []), None) for n in frontier} if known is not None
+                 else store.neighbours_capped(frontier, _lineage_types(), way, fanout))
+        for near, (claims, count) in level.items():
             shown = set()
             for edge, other in claims:
                 if _take(edge, other, limit, found, seen, reached):

@@ -60,21 +60,21 @@ def path(store: Store, source: str, target: str, max_hops: int = 6, through_hubs
     relation), and so are hubs, unless `through_hubs`: a node linked to more than
     `hub_degree` others (a busy province, a central resolution) joins almost anything to
     anything. A chain longer than `max_hops` is not an answer."""
-    from queries.paths import hop_claim, shortest_chain
+    from queries.paths import relation_types
     start, end = _one(store, source), _one(store, target)
-    ids = shortest_chain(store, start.id, end.id, max_hops, None if through_hubs else hub_degree + 1)
-    if ids is None:
+    chain = store.shortest_chain(start.id, end.id, relation_types(), max_hops,
+                                 None if through_hubs else hub_degree + 1)
+    if chain is None:
         hint = "" if through_hubs else " avoiding hubs (--through-hubs to allow them)"
         raise NotFound(f"no chain of relations between {start.name!r} and {end.name!r} within "
                        f"--max-hops {max_hops}{hint}")
     articles = Articles(store)
     hops = []
-    for a, b in zip(ids, ids[1:]):
-        claim = hop_claim(store, a, b)
+    for claim in chain[1]:
         hops.append({"from": claim.src, "type": claim.type, "to": claim.dst, "article": claim.article_id,
                      "sentence": claim.evidence.sentence if claim.evidence else None,
                      **({"evidence": edge_source(articles, claim)} if evidence else {})})
-    return {"from": start.id, "to": end.id, "nodes": [{"id": i, "name": store.get(i).name} for i in ids],
+    return {"from": start.id, "to": end.id, "nodes": [{"id": n.id, "name": n.name} for n in chain[0]],
             "hops": hops}
 
 

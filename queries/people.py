@@ -72,12 +72,17 @@ def post_timeline(store: Store, person_id: str, evidence: bool = False) -> list[
     return sorted(rows, key=lambda p: (p["first"] or "", p["post"]))
 
 
-def event_dates(store: Store, person_id: str) -> dict[str, str]:
+ROLE_LINKS = tuple((edge_type, "in") for edge_type, _ in ROLES)  # a person's meetings, by role
+
+
+def event_dates(store: Store, person_id: str, linked: dict | None = None) -> dict[str, str]:
     """Article id → the date of the meeting it reports the person at (the day they were seen
-    in office, often days before the article was published); full dates only."""
+    in office, often days before the article was published); full dates only. `linked`: the
+    person's claims across ROLE_LINKS when already read."""
     found: dict[str, str] = {}
-    for edge_type, _ in ROLES:
-        for edge, meeting in store.neighbours(person_id, edge_type, "in"):
+    for link in ROLE_LINKS:
+        claims = linked[link][person_id] if linked else store.neighbours(person_id, link[0], "in")
+        for edge, meeting in claims:
             date = meeting.props.get("date") or ""
             if len(date) == 10 and not date.startswith("--"):
                 found.setdefault(edge.article_id, date)
@@ -107,10 +112,13 @@ def holders(store: Store, post: str, province: str | None = None, on: str | None
     node = pick(store, post, "Post", province)
     by_person: dict[str, list[Edge]] = {}
     people: dict[str, Node] = {}
-    for edge, person in store.neighbours(node.id, "HOLDS", "in"):
+    # a holder's meetings only date the articles that say they hold the post
+    claims, linked = store.neighbours_linked(node.id, "HOLDS", "in", ROLE_LINKS, same_article=True,
+                                             link_evidence=False)
+    for edge, person in claims:
         by_person.setdefault(person.id, []).append(edge)
         people[person.id] = person
-    rows = [{**_person_ref(people[i]), **attested(store, edges, event_dates(store, i), evidence)}
+    rows = [{**_person_ref(people[i]), **attested(store, edges, event_dates(store, i, linked), evidence)}
             for i, edges in by_person.items()]
     rows.sort(key=lambda p: (p["first"] or "9999", p["id"]))
     nearest = None

@@ -17,19 +17,19 @@ def meeting_filter(province: str | None = None, since: str | None = None, until:
 def meeting_page(store: Store, which: MeetingFilter, limit: int, offset: int = 0,
                  evidence: bool = False) -> tuple[list[dict], dict]:
     """(summaries of one page of meetings, newest first; the page's total/limit/offset/truncated)."""
-    nodes, total = store.meetings_page(which, limit, offset)
-    rows = meeting_summaries(store, nodes, evidence)
+    nodes, total, links = store.meetings_linked(which, limit, offset, LINKS, evidence)
+    rows = meeting_summaries(store, nodes, links, evidence)
     return rows, page(total, limit, offset, len(rows))
 
 
-def meeting_summaries(store: Store, meetings: list[Node], evidence: bool = False) -> list[dict]:
-    """One row per meeting; with `evidence`, `chair_evidence` gives each chair the sentence
-    saying they chaired it."""
+LINKS = (("HELD_IN", "out"), ("REPORTS", "in"), ("CHAIRED_BY", "out"))  # what a meeting's row shows
+
+
+def meeting_summaries(store: Store, meetings: list[Node], links: dict, evidence: bool = False) -> list[dict]:
+    """One row per meeting, from its claims across LINKS; with `evidence`, `chair_evidence`
+    gives each chair the sentence saying they chaired it."""
     unique = list({m.id: m for m in meetings}.values())
-    ids = [m.id for m in unique]
-    held = store.neighbours_many(ids, "HELD_IN", "out")
-    reports = store.neighbours_many(ids, "REPORTS", "in")
-    chairs = store.neighbours_many(ids, "CHAIRED_BY", "out")
+    held, reports, chairs = (links[link] for link in LINKS)
     rows = [_row(m, held[m.id], reports[m.id], chairs[m.id]) for m in unique]
     if evidence:
         articles = Articles(store)

@@ -65,6 +65,11 @@ QUERIES = {
     "coverage": lambda db: queries.coverage(db, "21-NQ/TW"),
     "why": lambda db: queries.why(db, "doc:hau-giang:45-kh-ubnd-2022"),
     "articles": lambda db: queries.articles(db),
+    # unbounded lineage: the whole walk is one `reach` (one query on Neo4j)
+    "lineage_whole": lambda db: queries.lineage(db, "21-NQ/TW", "down", 6, fanout=0, limit=0),
+    "lineage_whole_both": lambda db: queries.lineage(db, "45/KH-UBND", "both", 2, fanout=0, limit=0, evidence=True),
+    "path_through_hubs": lambda db: queries.path(db, "Trần Minh Khoa", "21-NQ/TW", through_hubs=True),
+    "meetings_past_end": lambda db: queries.meetings(db, offset=1000),
 }
 
 
@@ -214,3 +219,64 @@ def test_neighbours_many_matches_sqlite(stores):
     for edge_type, direction in (("CHAIRED_BY", "out"), ("REPORTS", "in"), ("HELD_IN", "out")):
         assert stores["bolt"].neighbours_many(ids, edge_type, direction) == \
             stores["sqlite"].neighbours_many(ids, edge_type, direction)
+
+
+def test_whole_questions_match_the_composed_defaults(stores):
+    """The one-query answers of the Neo4j store equal the defaults composed of smaller
+    primitives (kg.stores.composed), on every document, person and pair tried."""
+    from kg.model import schema
+    from kg.stores.base import MeetingFilter
+    from queries.paths import relation_types
+    sqlite, bolt = stores["sqlite"], stores["bolt"]
+    types = list(schema().lineage_edges())
+    documents = [n.id for n in sqlite.iter_nodes("Document")]
+    for doc in documents:
+        for direction, depth in [("in", 1), ("in", 3), ("out", 2), ("out", 6)]:
+            for evidence in (True, False):
+                assert bolt.reach(doc, types, direction, depth, evidence) == \
+                    sqlite.reach(doc, types, direction, depth, evidence), doc
+    people = [n.id for n in sqlite.iter_nodes("Person")]
+    ends = people[:6] + documents[:4] + [n.id for n in sqlite.iter_nodes("Province")][:2]
+    for start in ends[:6]:
+        for end in ends:
+            for hops, hub in [(6, None), (6, 3), (2, 2), (1, None), (0, None)]:
+                found = bolt.shortest_chain(start, end, relation_types(), hops, hub)
+                assert found == sqlite.shortest_chain(start, end, relation_types(), hops, hub), (start, end, hops, hub)
+    links = (("HELD_IN", "out"), ("REPORTS", "in"), ("CHAIRED_BY", "out"), ("SPEAKER", "out"))
+    for which in [MeetingFilter(), MeetingFilter(person=people[0]), MeetingFilter(text="giao ban")]:
+        for limit, offset, evidence in [(3, 0, True), (2, 1, False), (50, 0, True), (50, 0, False), (5, 500, True)]:
+            assert bolt.meetings_linked(which, limit, offset, links, evidence) == \
+                sqlite.meetings_linked(which, limit, offset, links, evidence)
+    roles = (("CHAIRED_BY", "in"), ("SPEAKER", "in"), ("ATTENDEE", "in"))
+    for post in [n.id for n in sqlite.iter_nodes("Post")]:
+        for same, evidence in [(False, True), (True, True), (True, False)]:
+            assert bolt.neighbours_linked(post, "HOLDS", "in", roles, same, evidence) == \
+                sqlite.neighbours_linked(post, "HOLDS", "in", roles, same, evidence)
+    assert any(sqlite.reach(doc, types, "in", 3) for doc in documents)  # the walks above were not all empty
+    assert any(sqlite.shortest_chain(a, b, relation_types(), 6, None) for a in ends[:6] for b in ends if a != b)
+
+
+def test_each_command_is_one_query_after_naming_its_subject(stores):
+    """On Neo4j a command reads its subject (by id or name) and then answers in ONE query:
+    a round trip costs more than the work of most answers."""
+    bolt, sqlite = stores["bolt"], stores["sqlite"]
+    person = sqlite.find("Trần Minh Khoa", "Person", exact=True)[0].id
+    post = sqlite.find("Bí thư Tỉnh ủy Hậu Giang", "Post", exact=True)[0].id
+    resolution = sqlite.find("21-NQ/TW", "Document", exact=True)[0].id
+    asked = {
+        "meetings": (lambda: queries.meetings(bolt, "Hậu Giang"), 1),
+        "chaired": (lambda: queries.chaired(bolt, person), 2),
+        "holders": (lambda: queries.holders(bolt, post), 2),
+        "lineage": (lambda: queries.lineage(bolt, "21-NQ/TW", "down", 6, fanout=0, limit=0), 2),
+        "path": (lambda: queries.path(bolt, person, resolution), 3),
+    }
+    reads = []
+    read_now = bolt._read_now
+    bolt._read_now = lambda query, params: (reads.append(query), read_now(query, params))[1]
+    try:
+        for name, (ask, trips) in asked.items():
+            reads.clear()
+            ask()
+            assert len(reads) == trips, (name, reads)
+    finally:
+        del bolt._read_now

@@ -114,6 +114,7 @@ COMMANDS = [
     lambda db: queries.document(db, "20-CT/TU", province="Ninh Bình"),
     lambda db: queries.lineage(db, "21-NQ/TW", "down"),
     lambda db: queries.lineage(db, "45/KH-UBND", "up"),
+    lambda db: queries.lineage(db, "21-NQ/TW", "both", 6, fanout=0, limit=0),  # one walk per way
     lambda db: queries.search(db, "tinh uy", None),
     lambda db: queries.holders(db, "Bí thư Tỉnh ủy", "Hậu Giang", "2022-03-16"),
     lambda db: queries.meetings(db, "Hậu Giang", "2022-01-01", "2023-12-31", 5),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
+from kg.stores import composed
+from kg.stores.composed import Link
 from kg.stores.source import GraphSource
 from kg.text import ascii_key, key
 
@@ -256,6 +258,41 @@ class Store(ABC):
                 for node_id, claims in self.neighbours_many(node_ids, edge_type, direction).items():
                     found[node_id] |= {other.id for _, other in claims}
         return {n: None if hub is not None and len(far) >= hub else sorted(far) for n, far in found.items()}
+
+    # Whole questions: composed of the primitives above by default (kg.stores.composed, the
+    # oracle); a store with a query language answers each in one round trip.
+    def meetings_linked(self, which: MeetingFilter, limit: int = 50, offset: int = 0,
+                        links: tuple[Link, ...] = (), evidence: bool = True) -> tuple[list[Node], int, dict]:
+        """`meetings_page`, and for each link (edge type, direction) the page's claims across
+        it, as `neighbours_many` gives them: {link: {meeting id: claims}} (without `evidence`,
+        claims carry none: sentences are most of what a store reads)."""
+        nodes, total = self.meetings_page(which, limit, offset)
+        return nodes, total, composed.linked(self, [m.id for m in nodes], links, evidence)
+
+    def neighbours_linked(self, node_id: str, edge_type: str, direction: str, links: tuple[Link, ...] = (),
+                          same_article: bool = False, link_evidence: bool = True) -> tuple[list, dict]:
+        """`neighbours`, and for each link the far nodes' claims across it: {link: {id: claims}};
+        with `same_article`, only the link claims of articles that claim the way to that node;
+        without `link_evidence`, the link claims carry no evidence."""
+        claims = self.neighbours(node_id, edge_type, direction)
+        found = composed.linked(self, [n.id for _, n in claims], links, link_evidence)
+        return claims, composed.same_article(found, claims) if same_article else found
+
+    def reach(self, start: str, edge_types: list[str], direction: str, depth: int,
+              evidence: bool = True) -> dict[str, list[tuple[Edge, Node]]]:
+        """Every node within `depth - 1` hops of `start` walking `direction`, breadth-first,
+        with its claims of `edge_types` that way (as `neighbours_capped` with no cap); without
+        `evidence`, claims carry none (a walk that shows no sentences reads far less)."""
+        return composed.reach(self, start, edge_types, direction, depth, evidence)
+
+    def shortest_chain(self, start: str, end: str, edge_types: list[str], max_hops: int | None = None,
+                       hub: int | None = None) -> tuple[list[Node], list[Edge]] | None:
+        """The shortest chain from `start` to `end` across `edge_types` either way, of at most
+        `max_hops` (None: any), not passing through a node with `hub` or more distinct
+        neighbours (None: no limit): its nodes, and for each hop the claim that comes first by
+        (source, type, target, article). Among several, the one whose ids read first; None
+        when there is none."""
+        return composed.shortest_chain(self, start, end, edge_types, max_hops, hub)
 
     @abstractmethod
     def iter_nodes(self, node_type: str | None = None) -> Iterator[Node]: ...

@@ -87,11 +87,13 @@ def fact_keys(edge_type: str) -> tuple[str, ...]:
     return tuple(name for name, prop in schema().edges[edge_type].properties.items() if prop.enum)
 
 
+@lru_cache(maxsize=4096)
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+@lru_cache(maxsize=4096)  # every property of every node read goes through it
 def snake(name: str) -> str:
     return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name)
 
@@ -141,6 +143,8 @@ def decode_props(stored: dict, skip: set[str] = frozenset()) -> dict:
         if prop in skip:
             continue
         value = stored[prop]
+        if value is None:  # a key a projection nulled (node_return): a stored property never is
+            continue
         name = snake(prop[:-len(PARTIAL)] if prop.endswith(PARTIAL) else prop)
         out[name] = value.iso_format() if hasattr(value, "iso_format") else value
     return out
@@ -200,8 +204,18 @@ def node_from(node_id: str, node_type: str, stored: dict) -> Node:
 
 
 def node_return(var: str = "n") -> str:
-    """A node as (id, type, properties but an article's text, which neighbour lists never need)."""
-    return f"{var}.id, [l IN labels({var}) WHERE l <> '{NODE_LABEL}'][0], {var}{{.*, text: null}}"
+    """A node as (id, type, properties but those `node_from` leaves out: an article's text, which
+    neighbour lists never need, and the alias keys; the server sends less, the client decodes less)."""
+    dates = "".join(f", {name}: toString({var}.{name})" for name in _node_dates())  # ISO text: no DATE to hydrate
+    return (f"{var}.id, [l IN labels({var}) WHERE l <> '{NODE_LABEL}'][0], "
+            f"{var}{{.*, text: null, aliases: null, aliasKeys: null, searchText: null{dates}}}")
+
+
+@lru_cache(maxsize=None)
+def _node_dates() -> tuple[str, ...]:
+    """Node properties declared as dates (their full values are stored as DATE)."""
+    return tuple(sorted({camel(p.name) for t in schema().nodes.values() for p in t.properties.values()
+                         if p.type == "date"}))
 
 
 NODE_RETURN = node_return("n")
@@ -304,7 +318,8 @@ def claims_of(src: str, rel: str, dst: str, stored: dict) -> list[Edge]:
     if reversed_type(edge_type):
         src, dst = dst, src
     keys = {k: stored[k] for k in fact_keys(edge_type) if k in stored}
-    per_claim = [p for p, v in stored.items() if isinstance(v, list) and p not in EVIDENCE]
+    per_claim = [p for p, v in stored.items() if p not in EVIDENCE and isinstance(v, list)]
+    extractors = stored.get("extractors")
     edges = []
     for i, article_id in enumerate(stored["articles"]):
         props = dict(keys)
@@ -313,7 +328,7 @@ def claims_of(src: str, rel: str, dst: str, stored: dict) -> list[Edge]:
             if value is False:
                 continue  # a flag absent from this claim
             props[snake(prop)] = None if value == "" else value
-        extractor = stored["extractors"][i]
+        extractor = extractors[i] if extractors else None  # none: read without its evidence (FACT_BARE)
         # neo4j-admin reads a list of empty texts as no list: an edge stored without a sentence
         evidence = Evidence(article_id, stored["starts"][i], stored["ends"][i], (stored.get("sentences") or
                             [""] * len(stored["articles"]))[i], extractor) if extractor else None

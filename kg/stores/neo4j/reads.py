@@ -14,12 +14,15 @@ from kg import model
 from kg.errors import StoreError
 from kg.graph import Edge, Node
 from kg.stores.base import MeetingFilter, cap_neighbours, find_key
-from kg.stores.neo4j.layout import (ARTICLE, NODE_LABEL, NODE_RETURN, SCOPE_REL, article_meta, claims_of,
+from kg.stores.neo4j.layout import (ARTICLE, CLAIMS, NODE_LABEL, NODE_RETURN, SCOPE_REL, article_meta, claim_props, claims_of,
                                      edge_types, fact_keys, label, node_from_row, node_return, node_types, rel_type,
                                      reversed_type)
 from kg.text import ascii_key
 
 FACT = "startNode(e).id, type(e), endNode(e).id, properties(e)"
+# a fact without its evidence lists (claims read back with no Evidence): what a walk that shows
+# no sentences needs, and most of a fact's bytes left on the server
+FACT_BARE = "startNode(e).id, type(e), endNode(e).id, e{.*, starts: null, ends: null, sentences: null, extractors: null}"
 
 
 def _wrap_errors(method):
@@ -195,6 +198,18 @@ class BoltReads:
         rows = self._read(f"MATCH (a:{NODE_LABEL} {{id: '{model.id_prefix(ARTICLE)}' + $id}}) WHERE a:{ARTICLE} "
                           f"RETURN properties(a)", id=article_id)
         return article_meta(rows[0][0]) if rows else None
+
+    @_wrap_errors
+    def claimed_values(self, node_id: str, prop: str) -> dict[str, list[str]]:
+        """Each article's own claim of the node (its CLAIMS relationship), grouped by value."""
+        rows = self._read(f"MATCH (a:{ARTICLE})-[c:{CLAIMS}]->(:{NODE_LABEL} {{id: $id}}) "
+                          f"RETURN a.id, properties(c)", id=node_id)
+        values: dict[str, list[str]] = {}
+        for article, stored in rows:
+            value = claim_props(stored).get(prop)
+            if value is not None:
+                values.setdefault(str(value), []).append(model.parse_id(article)[1]["article"])
+        return {value: sorted(articles) for value, articles in sorted(values.items())}
 
     @_wrap_errors
     def counts(self) -> dict:

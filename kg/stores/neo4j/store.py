@@ -22,6 +22,7 @@ from kg import model
 from kg.model import conform
 from kg.stores.neo4j import write
 from kg.stores.base import Store, UpsertResult
+from kg.stores.neo4j.questions import BoltQuestions
 from kg.stores.neo4j.reads import BoltReads, _one_line, _wrap_errors
 from kg.stores.neo4j.layout import (ARTICLE, NODE_LABEL, OLD_SCHEMA, article_map, claim_map, fact_rows, node_map,
                                      schema_statements)
@@ -45,7 +46,7 @@ def timeouts() -> tuple[float, float]:
         seconds("KG_NEO4J_QUERY_TIMEOUT", QUERY_TIMEOUT)
 
 
-class BoltStore(BoltReads, Store):  # lookups, neighbours, walks, iteration: reads.py
+class BoltStore(BoltQuestions, BoltReads, Store):  # lookups, neighbours, walks: reads.py; whole questions: questions.py
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, retry_seconds: float | None = None):
         """Credentials and database come from the arguments, else `KG_NEO4J_USER` (default

@@ -65,6 +65,12 @@ class Prepared:
         return tuple(Sentence(s.start, s.end, self.dashed[s.start:s.end]) for s in self.sentences)
 
     @cached_property
+    def chain_words(self) -> list[tuple[int, int]]:
+        """The capitalised words that may form a person's name (`loaders.extract.names`)."""
+        from loaders.extract.names import chain_words
+        return chain_words(self.dashed)
+
+    @cached_property
     def credits(self):
         """By-lines, photo credits and signers (`loaders.extract.credits`)."""
         from loaders.extract.credits import find_credits

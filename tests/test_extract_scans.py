@@ -35,3 +35,23 @@ def test_names_from_the_chain_scan_are_those_of_every_capitalised_word():
             assert fast == slow, (raw, sentence.text)
     found = Prepared(Article(id="t", text=TEXTS[2])).chain_words
     assert any(TEXTS[2][s:e] == "Nguyễn" for s, e in found)  # after `x'y'`, a word of its own
+
+
+MEETING_TEXTS = [
+    "Sáng 16/10, Hội nghị Tỉnh ủy khai mạc. Đồng chí Nguyễn Văn An chủ trì, cùng chủ trì có "
+    "ông Lê Văn Bình; dự và chủ trì hội nghị còn có bà Trần Thị Cúc.\nChiều hôm qua, Kỳ họp thứ 9 "
+    "bế mạc.Ông Phạm Văn Dũng phát biểu chỉ đạo, đánh giá cao kết quả tham dự của các đại biểu.",
+    "HỘI NGHỊ\nhội nghị sơ kết chủ trì\nđiều hành. Tham dự có Ông Hồ Văn Em, làm việc với Sở Nội vụ.",
+]
+
+
+def test_the_article_scan_gives_each_sentence_the_matches_of_its_own_scan():
+    from loaders.extract.meetings import ATTEND, CHAIR, MEETING_HEAD, SPEAK, _DIGIT, _RELATIVE_WORD
+    for raw in MEETING_TEXTS:
+        doc = Prepared(Article(id="t", text=raw))
+        assert doc.scan(CHAIR, 0, len(raw)) and doc.scan(SPEAK, 0, len(raw))
+        for pattern in (ATTEND, CHAIR, MEETING_HEAD, SPEAK, _DIGIT, _RELATIVE_WORD):
+            for s in doc.sentences:
+                for upper in (s.end, min(s.end, s.start + 40)):
+                    own = [m.span() for m in pattern.finditer(doc.folded, s.start, upper)]
+                    assert [m.span() for m in doc.scan(pattern, s.start, upper)] == own

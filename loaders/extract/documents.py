@@ -258,17 +258,18 @@ def _unify_bare(mentions: list[DocumentMention]) -> list[DocumentMention]:
 
 # --- occurrences (numbered and titled) for relations ------------------------------------------
 
-def numbered_occurrences(text: str, split: tuple[Sentence, ...]) -> tuple[Occurrence, ...]:
-    """Every numbered mention in `text`, whose sentences are `split`."""
+def occurrences_in(text: str, sentence: Sentence) -> list[Occurrence]:
+    """The numbered mentions in one sentence. They depend on the sentence's own characters
+    only (what lies around it is read as space or end), so a sentence that the folded and the
+    unwrapped text share gives the same mentions in both (`Prepared.numbered_folded`)."""
     out = []
-    for sentence in split:
-        for start, end, number, written in _numbers(text, sentence.start, sentence.end):
-            # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
-            named = None if written and written[0].isupper() else \
-                _NAMED_LAW.search(text, max(sentence.start, start - 140), start)
-            if named:  # `Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the title is its type
-                out.append(Occurrence(named.start(), start, end, number, "Luật", True))
-            else:
-                out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
-                                      written, True))
-    return tuple(out)
+    for start, end, number, written in _numbers(text, sentence.start, sentence.end):
+        # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
+        named = None if written and written[0].isupper() else \
+            _NAMED_LAW.search(text, max(sentence.start, start - 140), start)
+        if named:  # `Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the title is its type
+            out.append(Occurrence(named.start(), start, end, number, "Luật", True))
+        else:
+            out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
+                                  written, True))
+    return out

@@ -52,7 +52,6 @@ _DAY_MONTH = re.compile(
 # a date that belongs to the document just named, not to the meeting
 _DOCUMENT_BEFORE = re.compile(r"(?:\d[\w.]*[-/][A-ZĐ][\w./-]*|số \d+|ban hành|ký)[^,;.]{0,25}ngày\s*$")
 _DIGIT = re.compile(r"\d")
-_RELATIVE_WORD = re.compile(r"(?i)hôm|nay")
 _RELATIVE = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|ngày)?\s*hôm (qua|nay)(?!\w)|(?<!\w)(?:sáng|chiều|tối|trưa) (nay)(?!\w)")
 
 
@@ -153,8 +152,10 @@ def _date_in(doc: "Prepared", sentence: Sentence, lead: bool = False) -> str | N
 
 def _relative(doc: "Prepared", sentence: Sentence, upper: int) -> str | None:
     published = doc.article.published
-    if not published or len(published) != 10 or not doc.scan(_RELATIVE_WORD, sentence.start, upper):
-        return None  # (every `_RELATIVE` holds `hôm` or `nay`)
+    lower = doc.lower
+    if not published or len(published) != 10 or lower is not None and \
+            lower.find("hôm", sentence.start, upper) < 0 and lower.find("nay", sentence.start, upper) < 0:
+        return None  # (every `_RELATIVE` holds `hôm` or `nay`, in any case)
     match = _RELATIVE.search(doc.folded, sentence.start, upper)
     if not match:
         return None
@@ -169,9 +170,8 @@ def _roles(doc: "Prepared", sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
     if not spans:  # roles go to named persons only: a sentence naming none spares the verb scans
         return chairs, speakers, attendees
-    # (a verb is words and spaces: none crosses a sentence bound, so the article's scan serves)
     text = doc.folded
-    for verb in doc.scan(CHAIR, sentence.start, sentence.end):
+    for verb in CHAIR.finditer(text, sentence.start, sentence.end):
         if _TASKED.search(text, max(sentence.start, verb.start() - 60), verb.start()) \
                 or _TASK_AFTER.match(text, verb.end(), sentence.end):
             continue
@@ -181,11 +181,11 @@ def _roles(doc: "Prepared", sentence: Sentence, spans: list[tuple[int, str]]):
         follows = _opens_clause(text, sentence, verb, spans) and re.match(
             r"[^,.;]{0,60}?\s(?:có|là|gồm)\s", text[verb.end():verb.end() + 70])
         chairs += _subjects(spans, sentence.start, verb, after is not None or bool(follows), doc)
-    for verb in doc.scan(SPEAK, sentence.start, sentence.end):
+    for verb in SPEAK.finditer(text, sentence.start, sentence.end):
         opens = _opens_clause(text, sentence, verb, spans)
         subjects = _subjects(spans, sentence.start, verb, opens, doc)
         speakers += subjects[:1] if opens else subjects[-1:]
-    for verb in doc.scan(ATTEND, sentence.start, sentence.end):
+    for verb in ATTEND.finditer(text, sentence.start, sentence.end):
         follows = _opens_clause(text, sentence, verb, spans) or verb.group(0).endswith(("của", "với"))
         attendees += _subjects(spans, sentence.start, verb, follows, doc)
     return chairs, speakers, attendees
@@ -211,7 +211,7 @@ def _subjects(spans, lower: int, verb: re.Match, after: bool, doc: "Prepared") -
     if after:
         end = _clause_end(doc.folded, verb.end())
         return list(dict.fromkeys(n for pos, n in spans if verb.end() <= pos < end))
-    start = _subject_start(doc, lower, verb.start())
+    start = _subject_start(doc.folded, lower, verb.start())
     return list(dict.fromkeys(n for pos, n in spans if start <= pos < verb.start()))
 
 
@@ -226,12 +226,11 @@ def _clause_end(text: str, pos: int) -> int:
 _SHARED_SUBJECT = re.compile(r"[\s,]*(?:và\s+|cùng\s+)?")
 
 
-def _subject_start(doc: "Prepared", lower: int, verb_start: int) -> int:
-    """Names before a verb belong to it back to the previous verb of another role. (No verb
-    ends at verb_start: a verb ends in a letter and none follows a letter.)"""
-    start, text = lower, doc.folded
+def _subject_start(text: str, lower: int, verb_start: int) -> int:
+    """Names before a verb belong to it back to the previous verb of another role."""
+    start = lower
     for pattern in (CHAIR, SPEAK, ATTEND):
-        for match in doc.scan(pattern, lower, verb_start):
+        for match in pattern.finditer(text, lower, verb_start):
             if _SHARED_SUBJECT.fullmatch(text[match.end():verb_start]):
                 continue  # "dự, chủ trì" / "dự và chủ trì": one subject for both verbs
             start = max(start, match.end())

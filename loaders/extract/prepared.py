@@ -41,6 +41,12 @@ class Prepared:
         return fold_tones(self.article.text)
 
     @cached_property
+    def lower(self) -> str | None:
+        """The folded text in lower case, when that keeps its offsets (for quick word tests)."""
+        lower = self.folded.lower()
+        return lower if len(lower) == len(self.folded) else None
+
+    @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         return sentences(self.folded)
 

@@ -55,3 +55,13 @@ def test_the_article_scan_gives_each_sentence_the_matches_of_its_own_scan():
                 for upper in (s.end, min(s.end, s.start + 40)):
                     own = [m.span() for m in pattern.finditer(doc.folded, s.start, upper)]
                     assert [m.span() for m in doc.scan(pattern, s.start, upper)] == own
+
+
+def test_separators_tried_at_their_characters_are_those_of_the_whole_scan():
+    from loaders.extract.posts import _SEP, _separators
+    text = ("Ban Chỉ đạo phòng, chống dịch , Bí thư  -  Chủ tịch;Phó Bí thư:  Bà Rịa-Vũng Tàu "
+            "2020 –2025, A —B\t,\n; phòng ,chống x- y, ,, z :")
+    for lower in range(len(text)):
+        for upper in (len(text), len(text) - 7, lower + 12):
+            want = [m.span() for m in _SEP.finditer(text, lower, upper)]
+            assert [m.span() for m in _separators(text, lower, upper)] == want, (lower, upper)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from kg.facts import DocumentMention
 from kg.text import fold_tones, key
-from kg.vocab import entries
+from kg.vocab import DATA_DIR, entries, keyed_entries
 from loaders.extract.dates import in_report_year
 from loaders.extract.spans import Sentence, evidence, word_finditer
 
@@ -131,12 +131,11 @@ def canonical_number(raw: str) -> str:
                   compact)
 
 
-_ABBREVIATED = {"nđ": "Nghị định", "nq": "Nghị quyết", "ct": "Chỉ thị", "qđ": "Quyết định"}
-
-
 @lru_cache(maxsize=1)
 def _types_by_word_and_code() -> tuple[dict[str, str], dict[str, str]]:
-    by_word, by_code = dict(_ABBREVIATED), {}
+    known = {t.word for t in doc_types()}
+    abbreviated = keyed_entries(DATA_DIR / "doc_type_abbreviations.tsv", known, "document type")
+    by_word, by_code = {key(short): word for word, short in abbreviated}, {}
     for t in doc_types():
         by_word.setdefault(key(t.word), t.word)
         for code in t.codes:

@@ -10,7 +10,7 @@ from kg.text import fold_tones
 from kg.vocab import entries
 
 # Abbreviations ending in a dot do not end a sentence ("TP. Cần Thơ", "ThS. Lê …").
-_NO_BREAK = {"tp", "q", "ths", "ts", "gs", "pgs", "tt", "p", "h", "x", "tx", "ng", "đ/c", "gs.ts"}
+_NO_BREAK = frozenset(e.casefold() for e in entries("no_break_abbreviations.txt"))
 _BREAK = re.compile(r"(?<=[.!?…])[\s\"”']*\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])|\n+")
 WORD = re.compile(r"[^\W\d_]+")
 

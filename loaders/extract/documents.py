@@ -261,7 +261,9 @@ def occurrences_in(text: str, sentence: Sentence) -> list[Occurrence]:
     """The numbered mentions in one sentence. They depend on the sentence's own characters
     only (what lies around it is read as space or end), so a sentence that the folded and the
     unwrapped text share gives the same mentions in both (`Prepared.numbered_folded`)."""
-    out = []
+    out: list[Occurrence] = []
+    if not _DIGIT.search(text, sentence.start, sentence.end):
+        return out  # every number holds a digit
     for start, end, number, written in _numbers(text, sentence.start, sentence.end):
         # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
         named = None if written and written[0].isupper() else \

@@ -65,3 +65,44 @@ def test_separators_tried_at_their_characters_are_those_of_the_whole_scan():
         for upper in (len(text), len(text) - 7, lower + 12):
             want = [m.span() for m in _SEP.finditer(text, lower, upper)]
             assert [m.span() for m in _separators(text, lower, upper)] == want, (lower, upper)
+
+
+def _alphabet_texts(alphabet: str, count: int = 400, seed: int = 5):
+    import random
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(count)]
+
+
+_BREAK_ALPHABET = [" ", "\n", "\t", ".", "!", "…", "?", '"', "”", "“", "(", "'", "a", "Đ", "B", "7", "TP", "đ/c"]
+
+
+def test_breaks_tried_at_marks_are_those_of_the_whole_scan():
+    from loaders.extract.spans import _BREAK, _breaks
+    for text in _alphabet_texts(_BREAK_ALPHABET):
+        assert [m.span() for m in _breaks(text)] == [m.span() for m in _BREAK.finditer(text)], text
+
+
+def _unwrap_reference(text: str) -> str:
+    """`unwrap` as it read every `[ \\t]*\\n` with one regex scan."""
+    import re
+    from loaders.extract.spans import _HANGING, _HANGING_HEAD, _LIST_MARKER
+    out = list(text)
+    for match in re.finditer(r"[ \t]*\n(?=[ \t]*\S)", text):
+        prev = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        nxt = text[match.end():match.end() + 40].lstrip(" \t")
+        if not nxt or not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt) \
+                or prev.isupper():
+            continue
+        if nxt[0].islower() or nxt[0].isdigit() or prev.rstrip()[-1] == "," or _HANGING.search(prev[-30:]) \
+                or _HANGING_HEAD.search(prev[-20:]):
+            out[match.end() - 1] = " "
+    return "".join(out)
+
+
+def test_unwrap_measuring_spaces_back_from_each_break_joins_the_same_lines():
+    from loaders.extract.spans import unwrap
+    words = [" ", "\n", "\t", ",", ".", "của", "Sở", "KẾ", "a", "B", "1", "- ", "x) "]
+    texts = _alphabet_texts(words) + ["Kế hoạch của\n  Sở Nội vụ \t\n\nnăm 2024,\n B\n1. C"]
+    for text in texts:
+        assert unwrap(text) == _unwrap_reference(text), text
+    assert unwrap(texts[-1]) != texts[-1]  # some lines are joined

@@ -13,22 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.text import ascii_key, fold_tones, key, slug
+from kg.vocab import DATA_DIR, keyed_entries
+
+# Written forms the package's keywords do not carry, keyed by the province's name.
+ALIASES_FILE = DATA_DIR / "province_aliases.tsv"
 
 # The short name "Hồ Chí Minh" is also a person's name; the city is written "TP Hồ Chí Minh".
 _DISPLAY = {"Hồ Chí Minh": "TP Hồ Chí Minh"}
 # Provinces renamed before the package's legacy snapshot (Thừa Thiên Huế became the city of
 # Huế on 2025-01-01): news before that names the province.
 _RENAMED = {"Thừa Thiên Huế": "Huế"}
-# Written forms the package's keywords do not carry.
-_ALIASES = {
-    "Hồ Chí Minh": ["TP Hồ Chí Minh", "TP. Hồ Chí Minh", "TP.Hồ Chí Minh", "Thành phố Hồ Chí Minh",
-                    "thành phố Hồ Chí Minh", "TP HCM", "TP.HCM", "TP. HCM", "TPHCM", "Tp.HCM",
-                    "Tp. Hồ Chí Minh", "Tp Hồ Chí Minh"],
-    "Bà Rịa - Vũng Tàu": ["Bà Rịa – Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bà Rịa Vũng Tàu", "BR-VT",
-                          "BRVT"],
-    "Thừa Thiên Huế": ["Thừa Thiên - Huế", "Thừa Thiên – Huế", "Thừa Thiên-Huế", "Thừa Thiên–Huế",
-                       "TT-Huế", "TT - Huế", "TT Huế", "TT.Huế", "TTHuế"],
-}
 
 
 @dataclass(frozen=True)
@@ -74,6 +68,21 @@ def provinces() -> tuple[Province, ...]:
     return tuple(out.values())
 
 
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, list[str]]:
+    return aliases(ALIASES_FILE)
+
+
+def aliases(path: Path) -> dict[str, list[str]]:
+    """Province name → its other written forms, from a `province<TAB>form` file; a province
+    the gazetteer does not know is an error naming the file and line."""
+    known = {p.name.removeprefix("TP ") for p in provinces()}
+    out: dict[str, list[str]] = {}
+    for name, form in keyed_entries(path, known, "province"):
+        out.setdefault(name, []).append(form)
+    return out
+
+
 def _display(short: str) -> str:
     return _DISPLAY.get(short, short)
 
@@ -83,7 +92,7 @@ def _index() -> dict[str, Province]:
     index = {}
     for province in provinces():
         bare = province.name.removeprefix("TP ")
-        for form in [bare, province.name, *_ALIASES.get(bare, [])]:
+        for form in [bare, province.name, *_aliases().get(bare, [])]:
             index[key(form)] = province
             index.setdefault(ascii_key(form), province)
     return index
@@ -109,7 +118,7 @@ def _mention_pattern() -> re.Pattern:
     forms = set()
     for province in provinces():
         bare = province.name.removeprefix("TP ")
-        forms.update(fold_tones(f) for f in [bare, *_ALIASES.get(bare, [])])
+        forms.update(fold_tones(f) for f in [bare, *_aliases().get(bare, [])])
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     # "Hồ Chí Minh" alone is the person; the city needs its TP/Thành phố prefix (an alias).
     alternatives = alternatives.replace("|Hồ\\ Chí\\ Minh", "")

@@ -5,14 +5,36 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from kg.errors import KgError
 from kg.text import fold_tones, key
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
+class LexiconError(KgError):
+    """A lexicon file names something the schema (or gazetteer) does not know."""
+
+
 def entries(name: str) -> list[str]:
     lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def keyed_entries(path: Path, known, what: str) -> list[tuple[str, str]]:
+    """(name, value) of each `name<TAB>value` line of a lexicon file, in order; a name outside
+    `known` is an error naming the file and line, so a lexicon cannot drift from the schema."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, tab, value = line.partition("\t")
+        if not tab or not value.strip():
+            raise LexiconError(f"{path}:{number}: expected `{what}<TAB>value`, got {line!r}")
+        if name.strip() not in known:
+            raise LexiconError(f"{path}:{number}: unknown {what} {name.strip()!r} "
+                               f"(known: {', '.join(sorted(known))})")
+        out.append((name.strip(), value.strip()))
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from kg.facts import DocumentMention
 from kg.text import fold_tones, key
-from kg.vocab import entries
+from kg.vocab import DATA_DIR, entries, keyed_entries
 from loaders.extract.dates import in_report_year
 from loaders.extract.spans import Sentence, evidence, word_finditer
 
@@ -131,12 +131,11 @@ def canonical_number(raw: str) -> str:
                   compact)
 
 
-_ABBREVIATED = {"nđ": "Nghị định", "nq": "Nghị quyết", "ct": "Chỉ thị", "qđ": "Quyết định"}
-
-
 @lru_cache(maxsize=1)
 def _types_by_word_and_code() -> tuple[dict[str, str], dict[str, str]]:
-    by_word, by_code = dict(_ABBREVIATED), {}
+    known = {t.word for t in doc_types()}
+    abbreviated = keyed_entries(DATA_DIR / "doc_type_abbreviations.tsv", known, "document type")
+    by_word, by_code = {key(short): word for word, short in abbreviated}, {}
     for t in doc_types():
         by_word.setdefault(key(t.word), t.word)
         for code in t.codes:
@@ -258,17 +257,20 @@ def _unify_bare(mentions: list[DocumentMention]) -> list[DocumentMention]:
 
 # --- occurrences (numbered and titled) for relations ------------------------------------------
 
-def numbered_occurrences(text: str, split: tuple[Sentence, ...]) -> tuple[Occurrence, ...]:
-    """Every numbered mention in `text`, whose sentences are `split`."""
-    out = []
-    for sentence in split:
-        for start, end, number, written in _numbers(text, sentence.start, sentence.end):
-            # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
-            named = None if written and written[0].isupper() else \
-                _NAMED_LAW.search(text, max(sentence.start, start - 140), start)
-            if named:  # `Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the title is its type
-                out.append(Occurrence(named.start(), start, end, number, "Luật", True))
-            else:
-                out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
-                                      written, True))
-    return tuple(out)
+def occurrences_in(text: str, sentence: Sentence) -> list[Occurrence]:
+    """The numbered mentions in one sentence. They depend on the sentence's own characters
+    only (what lies around it is read as space or end), so a sentence that the folded and the
+    unwrapped text share gives the same mentions in both (`Prepared.numbered_folded`)."""
+    out: list[Occurrence] = []
+    if not _DIGIT.search(text, sentence.start, sentence.end):
+        return out  # every number holds a digit
+    for start, end, number, written in _numbers(text, sentence.start, sentence.end):
+        # (a lower-case type word there may end the title: `… quy phạm pháp luật số 64/2025/QH15`)
+        named = None if written and written[0].isupper() else \
+            _NAMED_LAW.search(text, max(sentence.start, start - 140), start)
+        if named:  # `Luật Tổ chức chính quyền địa phương số 72/2025/QH15`: the title is its type
+            out.append(Occurrence(named.start(), start, end, number, "Luật", True))
+        else:
+            out.append(Occurrence(_type_start(text, start, sentence.start), start, end, number,
+                                  written, True))
+    return out

@@ -51,6 +51,7 @@ _DAY_MONTH = re.compile(
     r"(?<![\d/.\-])(\d{1,2})(?:\s?[-–]\s?\d{1,2}(?=\s?/))?\s?[/.\-–]\s?(\d{1,2})(?:\s?[/.\-–]\s?(\d{4}))?(?![\d/])")
 # a date that belongs to the document just named, not to the meeting
 _DOCUMENT_BEFORE = re.compile(r"(?:\d[\w.]*[-/][A-ZĐ][\w./-]*|số \d+|ban hành|ký)[^,;.]{0,25}ngày\s*$")
+_DIGIT = re.compile(r"\d")
 _RELATIVE = re.compile(r"(?i)(?<!\w)(?:sáng|chiều|tối|trưa|ngày)?\s*hôm (qua|nay)(?!\w)|(?<!\w)(?:sáng|chiều|tối|trưa) (nay)(?!\w)")
 
 
@@ -63,13 +64,13 @@ def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[Meet
     meetings: list[MeetingMention] = []
     lead = None  # the date a news lede opens with (`Ngày 19-12, UBND tỉnh họp …`) holds for what follows
     for sentence in doc.sentences:
-        lead = _date_in(text, sentence, article, lead=True) or lead
-        mention = _meeting_in(article, text, sentence, meetings, lead)
+        lead = _date_in(doc, sentence, lead=True) or lead
+        mention = _meeting_in(doc, sentence, meetings, lead)
         target = mention or (meetings[0] if meetings else None)
-        roles = _roles(text, sentence, _name_spans(occurrences, sentence, names))
+        roles = _roles(doc, sentence, _name_spans(occurrences, sentence, names))
         if target is None and roles[0]:
             target = _generic(article, sentence, meetings)
-            target.date = _date_in(text, sentence, article) or lead
+            target.date = _date_in(doc, sentence) or lead
         if target is not None:
             _assign(target, roles)
     for meeting in meetings:
@@ -77,13 +78,15 @@ def extract_meetings(doc: "Prepared", persons: list[PersonMention]) -> list[Meet
     return meetings
 
 
-def _meeting_in(article: Article, text: str, sentence: Sentence, meetings, lead: str | None) -> MeetingMention | None:
-    match = MEETING_HEAD.search(text, sentence.start, sentence.end)
-    if not match:
+def _meeting_in(doc: "Prepared", sentence: Sentence, meetings, lead: str | None) -> MeetingMention | None:
+    # (a head is words and spaces: none crosses a sentence bound, so the article's scan serves)
+    heads = doc.scan(MEETING_HEAD, sentence.start, sentence.end)
+    if not heads:
         return None
+    article, text, match = doc.article, doc.folded, heads[0]
     end = _name_end(text, match.end(), sentence.end)
     name = text[match.start():end].strip(" ,;.-–")
-    own = _date_in(text, sentence, article)
+    own = _date_in(doc, sentence)
     if meetings and key(name) == key(match.group(0)):
         # a bare "cuộc họp" / "phiên họp" refers back to the last meeting of that kind reported
         # (or the last one), unless the sentence dates it to another day: another meeting
@@ -126,12 +129,14 @@ def _generic(article: Article, sentence: Sentence, meetings) -> MeetingMention:
     return meeting
 
 
-def _date_in(text: str, sentence: Sentence, article: Article, lead: bool = False) -> str | None:
+def _date_in(doc: "Prepared", sentence: Sentence, lead: bool = False) -> str | None:
     """The first `ngày 01/10` / `Sáng 16/10` / `Trong hai ngày 26 - 27/3` style date of the
     sentence that is not a document's date (`Quyết định số 12/QĐ-UBND ngày 3/4`); `chiều hôm qua`
     counts from a full publication date. `lead`: only a date opening the sentence."""
+    article, text = doc.article, doc.folded
     upper = min(sentence.end, sentence.start + 40) if lead else sentence.end
-    for pattern in (LONG_FORM, _DAY_MONTH):
+    # every date holds a digit: a stretch with none spares the two date scans
+    for pattern in (LONG_FORM, _DAY_MONTH) if doc.scan(_DIGIT, sentence.start, upper) else ():
         for match in pattern.finditer(text, sentence.start, upper):
             before = text[max(sentence.start, match.start() - 14):match.start()]
             if pattern is _DAY_MONTH and not _MOMENT.search(before).group(0).strip():
@@ -142,12 +147,17 @@ def _date_in(text: str, sentence: Sentence, article: Article, lead: bool = False
             value = iso(int(day), int(month), int(found_year) if found_year else article.year)
             if value:
                 return value
-    return _relative(text, sentence, upper, article.published)
+    return _relative(doc, sentence, upper)
 
 
-def _relative(text: str, sentence: Sentence, upper: int, published: str | None) -> str | None:
-    match = _RELATIVE.search(text, sentence.start, upper)
-    if not match or not published or len(published) != 10:
+def _relative(doc: "Prepared", sentence: Sentence, upper: int) -> str | None:
+    published = doc.article.published
+    lower = doc.lower
+    if not published or len(published) != 10 or lower is not None and \
+            lower.find("hôm", sentence.start, upper) < 0 and lower.find("nay", sentence.start, upper) < 0:
+        return None  # (every `_RELATIVE` holds `hôm` or `nay`, in any case)
+    match = _RELATIVE.search(doc.folded, sentence.start, upper)
+    if not match:
         return None
     try:
         day = date.fromisoformat(published)
@@ -156,10 +166,11 @@ def _relative(text: str, sentence: Sentence, upper: int, published: str | None) 
     return (day - timedelta(days=1 if match.group(1) == "qua" else 0)).isoformat()
 
 
-def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
+def _roles(doc: "Prepared", sentence: Sentence, spans: list[tuple[int, str]]):
     chairs, speakers, attendees = [], [], []
     if not spans:  # roles go to named persons only: a sentence naming none spares the verb scans
         return chairs, speakers, attendees
+    text = doc.folded
     for verb in CHAIR.finditer(text, sentence.start, sentence.end):
         if _TASKED.search(text, max(sentence.start, verb.start() - 60), verb.start()) \
                 or _TASK_AFTER.match(text, verb.end(), sentence.end):
@@ -169,14 +180,14 @@ def _roles(text: str, sentence: Sentence, spans: list[tuple[int, str]]):
         # "Cùng chủ trì có ông A", "Chủ trì hội nghị là ông A": the chairs follow the verb
         follows = _opens_clause(text, sentence, verb, spans) and re.match(
             r"[^,.;]{0,60}?\s(?:có|là|gồm)\s", text[verb.end():verb.end() + 70])
-        chairs += _subjects(spans, sentence.start, verb, after is not None or bool(follows), text)
+        chairs += _subjects(spans, sentence.start, verb, after is not None or bool(follows), doc)
     for verb in SPEAK.finditer(text, sentence.start, sentence.end):
         opens = _opens_clause(text, sentence, verb, spans)
-        subjects = _subjects(spans, sentence.start, verb, opens, text)
+        subjects = _subjects(spans, sentence.start, verb, opens, doc)
         speakers += subjects[:1] if opens else subjects[-1:]
     for verb in ATTEND.finditer(text, sentence.start, sentence.end):
         follows = _opens_clause(text, sentence, verb, spans) or verb.group(0).endswith(("của", "với"))
-        attendees += _subjects(spans, sentence.start, verb, follows, text)
+        attendees += _subjects(spans, sentence.start, verb, follows, doc)
     return chairs, speakers, attendees
 
 
@@ -196,11 +207,11 @@ def _opens_clause(text: str, sentence: Sentence, verb: re.Match, spans) -> bool:
     return not any(sentence.start <= pos < verb.start() for pos, _ in spans)
 
 
-def _subjects(spans, lower: int, verb: re.Match, after: bool, text: str) -> list[str]:
+def _subjects(spans, lower: int, verb: re.Match, after: bool, doc: "Prepared") -> list[str]:
     if after:
-        end = _clause_end(text, verb.end())
+        end = _clause_end(doc.folded, verb.end())
         return list(dict.fromkeys(n for pos, n in spans if verb.end() <= pos < end))
-    start = _subject_start(text, lower, verb.start())
+    start = _subject_start(doc.folded, lower, verb.start())
     return list(dict.fromkeys(n for pos, n in spans if start <= pos < verb.start()))
 
 

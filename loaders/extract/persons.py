@@ -1,8 +1,6 @@
 """Persons and their posts.
 
-A name is a run of 2–4 capitalised syllables opened by a known family name, not a place and
-not preceded by a word that makes it a street, school or institution. Posts attach by the
-grammar of Vietnamese news:
+Names are found by `loaders.extract.names`. Posts attach by the grammar of Vietnamese news:
   - after the name, comma-separated:     `Nguyễn Văn A, Ủy viên TW Đảng, Bí thư Tỉnh ủy`
   - before the name, glued or dashed:    `Bí thư Tỉnh ủy Cà Mau Trần Minh Khoa`,
                                          `Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh – Nguyễn Văn A`
@@ -14,15 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import bisect
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 from kg.facts import Article, PersonMention
-from kg.gazetteer import is_place_name
 from kg.text import fold_tones, key
 from kg.vocab import expand, keyset
 from loaders.extract.posts import honorific_tail, post_span, posts_after, posts_before
+from loaders.extract.names import Name, find_names
 from loaders.extract.spans import Sentence, evidence, is_title_word
 
 if TYPE_CHECKING:
@@ -31,42 +28,28 @@ if TYPE_CHECKING:
 EXTRACTOR = "persons.grammar"
 
 
-@lru_cache(maxsize=1)
-def _surname_word() -> re.Pattern:
-    """A family name as a capitalised word: a sentence without one holds no name (`_name_in_run`).
-    Case-sensitive literals let the regex engine skip ahead; `(?i)` would make it crawl."""
-    names = sorted(keyset("surnames.txt"), key=len, reverse=True)
-    surnames = "|".join(re.escape(n[:1].upper() + n[1:]) for n in names) + "|" + "|".join(
-        re.escape(n.upper()) for n in names)
-    return re.compile(r"(?:" + surnames + r")(?![^\W\d_])")
-
-
-# `H'Hen Niê`: a name with no family name first (a separate scan: in one alternation it is slow)
+# A family name as a capitalised word: a sentence without one (or without an apostrophe name,
+# `H'Hen Niê`) is not read for names. Case-sensitive literals let the regex engine skip ahead;
+# `(?i)` would make it crawl; in one alternation with the apostrophe name the scan is slow.
+_SURNAMES = sorted(keyset("surnames.txt"), key=len, reverse=True)
+_SURNAME_WORD = re.compile("(?:" + "|".join(re.escape(n[:1].upper() + n[1:]) for n in _SURNAMES) + "|"
+                           + "|".join(re.escape(n.upper()) for n in _SURNAMES) + r")(?![^\W\d_])")
 _APOSTROPHE_NAME = re.compile(r"[A-ZĐ]['’][^\W\d_]")
-
-
-# A word of a name; names of Central Highlands peoples carry an apostrophe (`H'Hen`, `K'Mák`).
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _OPEN_PAREN = re.compile(r"\s*\(\s*")
-
-
-@dataclass
-class _Name:
-    start: int
-    end: int
-    text: str
-    posts: list[tuple[int, int]] = field(default_factory=list)  # absolute spans
-    cue: bool = False
 
 
 def extract_persons(doc: "Prepared") -> list[PersonMention]:
     article, text = doc.article, doc.dashed
     found: dict[str, PersonMention] = {}
+    words, starts = doc.chain_words, [s for s, _ in doc.chain_words]
     for sentence in doc.dashed_sentences:
-        if not _surname_word().search(text, sentence.start, sentence.end) \
+        lo, hi = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        if lo == hi:
+            continue  # no capitalised word there can open a name
+        if not _SURNAME_WORD.search(text, sentence.start, sentence.end) \
                 and not _APOSTROPHE_NAME.search(text, sentence.start, sentence.end):
-            continue  # a quick scan spares the word-by-word one
-        names = _names_with_posts(text, sentence)
+            continue
+        names = _names_with_posts(text, sentence, words[lo:hi])
         for i, name in enumerate(names):
             if i and _OPEN_PAREN.fullmatch(text, names[i - 1].end, name.start) \
                     and text.startswith(")", name.end):
@@ -94,8 +77,10 @@ def _add_credits(doc: "Prepared", found: dict[str, PersonMention]) -> None:
         mention.credit = mention.credit or credit.role
 
 
-def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
-    names = list(_find_names(text, sentence))
+def _names_with_posts(text: str, sentence: Sentence, words: list[tuple[int, int]]) -> list[Name]:
+    names = list(find_names(text, words, sentence.end))
+    if not names:
+        return names
     for i, name in enumerate(names):
         lower = names[i - 1].end if i else sentence.start
         pre = posts_before(text, lower, name.start, has_previous=i > 0)
@@ -111,86 +96,6 @@ def _names_with_posts(text: str, sentence: Sentence) -> list[_Name]:
     return names
 
 
-def _find_names(text: str, sentence: Sentence):
-    # Only capitalised words can be name words. A word left out still ends a run: the gap to
-    # the next word then holds it, and a run only grows across a single space.
-    words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(text, sentence.start, sentence.end)
-             if text[m.start()].isupper()]
-    run: list[tuple[int, int]] = []
-    for start, end in words + [(sentence.end + 2, sentence.end + 2)]:
-        word = text[start:end]
-        name_word = _is_name_word(word)
-        if name_word and (not run or text[run[-1][1]:start] == " "
-                          and not _case_change(text[run[-1][0]:run[-1][1]], word)):
-            run.append((start, end))
-            continue
-        name = _name_in_run(text, run) if len(run) >= 2 else None  # a name has 2+ words
-        if name:
-            yield name
-        run = [(start, end)] if name_word else []
-
-
-def _is_name_word(word: str) -> bool:
-    """`Minh`, `H'Hen`, or a word in capitals (`NGUYỄN VĂN AN`; one run never mixes the two)."""
-    if not word[:1].isupper():
-        return False
-    rest = word[1:]
-    if not rest or rest.islower() or rest.isupper():
-        return True
-    return ("'" in word or "’" in word) and all(is_title_word(part) for part in re.split("['’]", word))
-
-
-def _case_change(previous: str, word: str) -> bool:
-    """`UBND Nguyễn` or `Minh PHÚ`: capitals and title case do not form one name."""
-    return len(previous) > 1 and len(word) > 1 and previous[1:].isupper() != word[1:].isupper()
-
-
-def _name_in_run(text: str, run: list[tuple[int, int]]) -> _Name | None:
-    honorifics = keyset("honorifics.txt")
-    while run and key(text[run[0][0]:run[0][1]]) in honorifics:
-        run = run[1:]
-    surnames = keyset("surnames.txt")
-    place_end = _leading_place(text, run)  # "Tỉnh ủy Bình Dương Nguyễn Văn A": skip the place
-    for k, (start, _) in enumerate(run):
-        if k < place_end:
-            continue
-        # Central Highlands names open with `Y`, `H'…`, `K'…` as others with a family name
-        # (`Y Bih Mlô`, `H'Hen Niê`) and may run to five words (`Y Giang Gry Niê Knơng`)
-        word = text[start:run[k][1]]
-        highlands = word == "Y" or "'" in word or "’" in word
-        if (highlands or key(word) in surnames) and 2 <= len(run) - k <= (5 if highlands else 4):
-            candidate = text[start:run[-1][1]]
-            if _is_place(candidate):
-                return None
-            if _bad_context(text, start, run[-1][1]):
-                place_end = k + 2  # `huyện Cao Lãnh Lê Tám`: a name may follow the place's name
-                continue
-            return _Name(start, run[-1][1], candidate)
-    return None
-
-
-def _leading_place(text: str, run: list[tuple[int, int]]) -> int:
-    """Number of leading words of a capitalised run that form a place name (2–3 words),
-    when at least two words remain after it."""
-    for size in (3, 2):
-        if len(run) - size >= 2 and _is_place(text[run[0][0]:run[size - 1][1]]):
-            return size
-    return 0
-
-
-def _is_place(candidate: str) -> bool:
-    return is_place_name(candidate) or key(candidate) in keyset("place_names.txt")
-
-
-def _bad_context(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 24):start]
-    words = before.split()
-    context = keyset("non_person_context.txt")
-    if words and (key(words[-1]) in context or key(" ".join(words[-2:])) in context):
-        return True
-    return text[end:end + 1] == "/"  # photo credits: "Hồng Đạt/TTXVN"
-
-
 _GROUP_IS = re.compile(r"(?:^|(?<=[\s,:]))(?:[Hh]ai|[Bb]a|[Bb]ốn|[Cc]ác|[Nn]hững) ([^:;.,()]{3,60}?) (?:là|gồm(?: có)?)(?: các)? ")
 _LIST_GAP = re.compile(r"[\s,]*(?:và\s+)?(?:(?:ông|bà|đồng chí)\s+)?")
 _ASSIGNED = re.compile(
@@ -202,7 +107,7 @@ _TOWARDS = re.compile(r"(?<!\w)đối với (?:ông |bà |đồng chí )?$")
 _GROUP_COLON = re.compile(r"(?<!\w)(?:[Cc]ác|[Nn]hững) ([^:;.]{3,80}?)(?: gồm(?: có)?| là)?:")
 
 
-def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
+def _group_titles(text: str, sentence: Sentence, names: list[Name]) -> None:
     """`các Ủy viên Trung ương Đảng: A, B` gives the shared title to every listed name;
     so do `Hai Phó Bí thư là ông A và ông B`, `các phó bí thư gồm A (…), B (…)`; and
     `miễn nhiệm chức vụ Chủ tịch UBND tỉnh đối với ông A` gives A that post."""
@@ -248,7 +153,7 @@ def _group_titles(text: str, sentence: Sentence, names: list[_Name]) -> None:
 _PLURAL = re.compile(r"(?:^|(?<=[\s,:]))(?:[Cc]ác|[Nn]hững|[Hh]ai|[Bb]a)\s+$")
 
 
-def _plural_glued(text: str, names: list[_Name]) -> None:
+def _plural_glued(text: str, names: list[Name]) -> None:
     """`Các Phó Chủ tịch HĐND tỉnh A và B`: a plural title glued to the first name is the
     title of each name listed after it."""
     for i, name in enumerate(names):
@@ -263,7 +168,7 @@ def _plural_glued(text: str, names: list[_Name]) -> None:
             pos = other.end
 
 
-def _merge(found: dict, article: Article, sentence: Sentence, name: _Name, text: str) -> None:
+def _merge(found: dict, article: Article, sentence: Sentence, name: Name, text: str) -> None:
     mention = found.get(key(name.text))
     if mention is None:
         span = evidence(article, sentence, name.start, name.end, EXTRACTOR)

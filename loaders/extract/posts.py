@@ -42,10 +42,28 @@ def honorific_tail() -> re.Pattern:
     return re.compile(rf"(?:^|\s)(?:các |những )?(?:{word_alternation('honorifics.txt')})\.?\s*$")
 
 
+_SEP_CHAR = re.compile(r"[,;:\-–—]")
+
+
+def _separators(text: str, lower: int, upper: int):
+    """`_SEP.finditer(text, lower, upper)`, tried only at separator characters: a separator
+    match starts in the spaces right before its character, so it is tried from there (the
+    pattern opens with `\\s*`, which makes the engine try every position of the text)."""
+    pos = lower
+    while sep := _SEP_CHAR.search(text, pos, upper):
+        start = sep.start()
+        while start > pos and text[start - 1].isspace():
+            start -= 1
+        match = _SEP.match(text, start, upper)
+        if match:
+            yield match
+        pos = match.end() if match else sep.start() + 1
+
+
 def _segments(text: str, lower: int, upper: int) -> list[tuple[int, int, str]]:
     """(start, end, separator-after) pieces of text[lower:upper]."""
     out, pos = [], lower
-    for match in _SEP.finditer(text, lower, upper):
+    for match in _separators(text, lower, upper):
         out.append((pos, match.start(), match.group(0).strip() or " "))
         pos = match.end()
     out.append((pos, upper, ""))
@@ -120,7 +138,7 @@ def _office_posts(text: str, lower: int, upper: int, posts: list) -> list[tuple[
 def _posts_after_plain(text: str, lower: int, upper: int) -> list[tuple[int, int]]:
     posts = []
     office = _OFFICE_VERB.search(text, lower, upper)
-    if office and not _SEP.search(text, lower, office.start()):
+    if office and next(_separators(text, lower, office.start()), None) is None:
         span = post_span(text, office.end(), upper, anywhere=False)
         return [span] if span else []
     for i, (start, end, sep) in enumerate(_segments(text, lower, upper)):

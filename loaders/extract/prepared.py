@@ -11,6 +11,7 @@ always points at what the source said.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from functools import cached_property
@@ -32,11 +33,18 @@ class Prepared:
         self.article = source if text == source.text else replace(source, text=text)
         self._names_asked: frozenset[str] | None = None
         self._names_found: list[tuple[int, int, str]] = []
+        self._scans: dict[re.Pattern, tuple[list[int], list[re.Match]]] = {}
 
     @cached_property
     def folded(self) -> str:
         """Tone placement folded; same length and offsets as the text."""
         return fold_tones(self.article.text)
+
+    @cached_property
+    def lower(self) -> str | None:
+        """The folded text in lower case, when that keeps its offsets (for quick word tests)."""
+        lower = self.folded.lower()
+        return lower if len(lower) == len(self.folded) else None
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -65,24 +73,39 @@ class Prepared:
         return tuple(Sentence(s.start, s.end, self.dashed[s.start:s.end]) for s in self.sentences)
 
     @cached_property
+    def chain_words(self) -> list[tuple[int, int]]:
+        """The capitalised words that may form a person's name (`loaders.extract.names`)."""
+        from loaders.extract.names import chain_words
+        return chain_words(self.dashed)
+
+    @cached_property
     def credits(self):
         """By-lines, photo credits and signers (`loaders.extract.credits`)."""
         from loaders.extract.credits import find_credits
         return find_credits(self.folded)
 
     @cached_property
+    def _numbered_by_sentence(self) -> dict[tuple[int, int], list]:
+        from loaders.extract.documents import occurrences_in
+        return {(s.start, s.end): occurrences_in(self.unwrapped, s) for s in self.unwrapped_sentences}
+
+    @cached_property
     def numbered(self):
         """Numbered document occurrences in the unwrapped text."""
-        from loaders.extract.documents import numbered_occurrences
-        return numbered_occurrences(self.unwrapped, self.unwrapped_sentences)
+        return tuple(occ for found in self._numbered_by_sentence.values() for occ in found)
 
     @cached_property
     def numbered_folded(self):
-        """Numbered document occurrences in the folded (not unwrapped) text."""
+        """Numbered document occurrences in the folded (not unwrapped) text. A folded sentence
+        holds no line break, so where unwrapping left it whole its occurrences are those of
+        the unwrapped sentence with the same bounds: only the joined lines are scanned again."""
         if self.unwrapped == self.folded:
             return self.numbered
-        from loaders.extract.documents import numbered_occurrences
-        return numbered_occurrences(self.folded, self.sentences)
+        from loaders.extract.documents import occurrences_in
+        by_sentence = self._numbered_by_sentence
+        return tuple(occ for s in self.sentences for occ in
+                     (by_sentence[(s.start, s.end)] if (s.start, s.end) in by_sentence
+                      else occurrences_in(self.folded, s)))
 
     @cached_property
     def titled(self):
@@ -97,6 +120,17 @@ class Prepared:
         if self._names_asked != wanted:
             self._names_asked, self._names_found = wanted, name_occurrences(self.folded, wanted)
         return self._names_found
+
+    def scan(self, pattern: re.Pattern, lower: int, upper: int) -> list[re.Match]:
+        """The matches of `pattern` in the folded text lying in [lower, upper), from one pass
+        over the whole text. The same as `pattern.finditer(folded, lower, upper)` for patterns
+        and bounds where no match crosses a bound (callers say why none does)."""
+        if pattern not in self._scans:
+            found = list(pattern.finditer(self.folded))
+            self._scans[pattern] = ([m.start() for m in found], found)
+        starts, found = self._scans[pattern]
+        first, last = bisect.bisect_left(starts, lower), bisect.bisect_left(starts, upper)
+        return [m for m in found[first:last] if m.end() <= upper]
 
     # -- back to the source text ----------------------------------------------------------
     def to_original(self, evidence: Evidence) -> Evidence:

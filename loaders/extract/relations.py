@@ -20,6 +20,7 @@ from kg.facts import DocRelation, DocumentMention, MeetingDocument, MeetingMenti
 from kg.text import key
 from loaders.extract import page
 from loaders.extract.documents import Occurrence, type_for
+from loaders.extract.lexicon import meeting_actions, relation_verbs
 from loaders.extract.occurrences import Index, back_references, known_occurrences
 from loaders.extract.spans import Sentence, evidence
 
@@ -27,28 +28,11 @@ if TYPE_CHECKING:
     from loaders.extract.prepared import Prepared
 
 EXTRACTOR = "relations.verbs"
-RELATION_VERBS = [
-    ("amends", re.compile(r"(?i)(?<!\w)(?:sửa đổi,? bổ sung|điều chỉnh,? bổ sung|sửa đổi|điều chỉnh)"
-                          r"(?: một số (?:điều|nội dung)(?: của)?| (?:khoản \d+,? )?Điều \d+(?:,? \d+)*(?: của)?)?(?!\w)")),
-    ("replaces", re.compile(r"(?i)(?<!\w)thay thế(?!\w)")),
-    ("guides", re.compile(r"(?i)(?<!\w)(?:quy định chi tiết(?: và biện pháp thi hành| và hướng dẫn thi hành| thi hành)?"
-                          r"|hướng dẫn thi hành|hướng dẫn thực hiện|hướng dẫn)(?!\w)")),
-    ("summarizes", re.compile(r"(?i)(?<!\w)(?:về (?:việc )?)?(?:sơ kết|tổng kết)(?: \d+ năm)?"
-                              r"(?: (?:triển khai |tiếp tục )?thực hiện)?(?!\w)")),
-    ("implements", re.compile(r"(?i)(?<!\w)(?:triển khai thực hiện|tiếp tục thực hiện|thực hiện|triển khai"
-                              r"|cụ thể hóa)(?!\w)")),
-]
+RELATION_VERBS = relation_verbs()  # kg/data/relation_verbs.tsv, keyed by lineage names
 # `A (đã) được sửa đổi tại B`: the verb's object comes first.
 _PASSIVE_BEFORE = re.compile(r"(?i)(?<!\w)được\s*$")
 _PASSIVE_AFTER = re.compile(r"(?i)\s*(?:tại|bởi|bằng|theo)\s")
-ACTIONS = [
-    ("summarize", re.compile(r"(?i)(?<!\w)tổng kết(?!\w)")),
-    ("review", re.compile(r"(?i)(?<!\w)(?:sơ kết|đánh giá kết quả thực hiện)(?!\w)")),
-    ("disseminate", re.compile(r"(?i)(?<!\w)(?:quán triệt|học tập)(?!\w)")),
-    ("adopt", re.compile(r"(?i)(?<!\w)thông qua(?!\w)")),
-    ("discuss", re.compile(r"(?i)(?<!\w)(?:thảo luận|cho ý kiến|góp ý)(?!\w)")),
-    ("implement", re.compile(r"(?i)(?<!\w)(?:về việc thực hiện|triển khai tổ chức thực hiện|triển khai thực hiện|triển khai)(?!\w)")),
-]
+ACTIONS = meeting_actions()  # kg/data/meeting_actions.tsv, keyed by ACTS_ON actions
 _LIST_COMMA = re.compile(r"[^;.]{0,200}?,\s*")
 _MEETING_WORDS = re.compile(r"(?i)(?<!\w)(?:hội nghị|cuộc họp|kỳ họp|đại hội)(?!\w)")
 

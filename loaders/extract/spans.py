@@ -10,7 +10,7 @@ from kg.text import fold_tones
 from kg.vocab import entries
 
 # Abbreviations ending in a dot do not end a sentence ("TP. Cần Thơ", "ThS. Lê …").
-_NO_BREAK = {"tp", "q", "ths", "ts", "gs", "pgs", "tt", "p", "h", "x", "tx", "ng", "đ/c", "gs.ts"}
+_NO_BREAK = frozenset(e.casefold() for e in entries("no_break_abbreviations.txt"))
 _BREAK = re.compile(r"(?<=[.!?…])[\s\"”']*\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9])|\n+")
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -26,9 +26,27 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(_split(text))
 
 
+# Where a break can start: after a sentence's closing mark or at a line break. Trying `_BREAK`
+# only there gives its matches without its leading lookbehind being tried at every position.
+_BREAK_AT = re.compile(r"[.!?…]|\n")
+
+
+def _breaks(text: str):
+    """`_BREAK.finditer(text)`."""
+    pos = 0
+    for mark in _BREAK_AT.finditer(text):
+        at = mark.start() if mark.group(0) == "\n" else mark.end()
+        if at < pos:
+            continue
+        match = _BREAK.match(text, at)
+        if match:
+            yield match
+            pos = match.end()
+
+
 def _split(text: str) -> list[Sentence]:
     out, start = [], 0
-    for match in _BREAK.finditer(text):
+    for match in _breaks(text):
         if "\n" not in match.group(0) and _last_word(text[start:match.start()]) in _NO_BREAK:
             continue
         _append(out, text, start, match.start())
@@ -105,21 +123,32 @@ _HANGING = re.compile(
 _HANGING_HEAD = re.compile(r"(?<!\w)(?:Sở|Bộ|Giám đốc|Chủ tịch|Chủ nhiệm|Ủy ban|Hội đồng)[ \t]*$")
 
 
+# A line break that may wrap a sentence: a plain `\n` scan lets the regex engine skip ahead
+# (the spaces before the break, `[ \t]*\n`, are measured back from it).
+_LINE_BREAK = re.compile(r"\n(?=[ \t]*\S)")
+
+
 def unwrap(text: str) -> str:
     """Single line breaks that only wrap a sentence become spaces (same length, same offsets)."""
-    out = list(text)
-    for match in re.finditer(r"[ \t]*\n(?=[ \t]*\S)", text):
-        nl = match.end() - 1
-        prev = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
-        nxt = text[match.end():match.end() + 40].lstrip(" \t")
+    joined = []
+    for match in _LINE_BREAK.finditer(text):
+        nl = line_end = match.start()
+        while line_end and text[line_end - 1] in " \t":
+            line_end -= 1
+        prev = text[text.rfind("\n", 0, line_end) + 1:line_end]
+        nxt = text[nl + 1:nl + 41].lstrip(" \t")
         if not nxt or not prev.strip() or prev.rstrip()[-1] in ".;:!?|" or _LIST_MARKER.match(nxt) \
                 or prev.isupper():  # a heading in capitals (`KẾ HOẠCH`) ends its line
             continue
         first = nxt[0]
         if first.islower() or first.isdigit() or prev.rstrip()[-1] == "," or _HANGING.search(prev[-30:]) \
                 or _HANGING_HEAD.search(prev[-20:]):
-            out[nl] = " "
-    return "".join(out)
+            joined.append(nl)
+    pieces, done = [], 0
+    for nl in joined:
+        pieces += [text[done:nl], " "]
+        done = nl + 1
+    return "".join([*pieces, text[done:]])
 
 
 def name_occurrences(text: str, names) -> list[tuple[int, int, str]]:

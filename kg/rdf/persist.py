@@ -91,10 +91,7 @@ def open_for_query(store: Store | None, base_iri: str):
             build(store, path, base)
         except PersistError:
             return None
-    try:
-        return ox.Store(str(path))
-    except OSError:  # held by a running `kg serve --sparql`: read its (current) state
-        return ox.Store.read_only(str(path))
+    return ox.Store.read_only(str(path))  # a query holds no write lock: ingest meanwhile syncs
 
 
 def _held(path: Path) -> bool:
@@ -217,6 +214,7 @@ def _article_id(item) -> str:
 
 
 def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
+    from kg.rdf.links import co_holders
     article_ids |= _settled_with(r, article_ids)
     touches = _touches(path)
     try:
@@ -230,7 +228,7 @@ def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
                     pairs = _pairs(article_id, edges)
                     touches.executemany("INSERT OR IGNORE INTO touches VALUES (?, ?)", pairs)
                     owners.update(n for _, n in pairs)
-            owners |= {person for post in owners if post.startswith("post:") for person in r.holders(post)}
+            owners |= {person for post in owners if post.startswith("post:") for person in co_holders(post, r.holders)}
             for owner in sorted(owners):
                 _replace_owner(db, r, base, owner)
     finally:
@@ -249,12 +247,14 @@ def _replace_owner(db, r, base: str, node_id: str) -> None:
     import pyoxigraph as ox
     from kg.rdf import render
     from kg.rdf.iri import node_term
+    from kg.rdf.links import same_persons_of
     from kg.rdf.triples import node_blocks, source_blocks
     subject = node_term(base, node_id)
     _drop(db, ox.NamedNode(subject[1:-1]), subject[1:-1] + "#")
     node = r.store.get(node_id)
-    blocks = node_blocks(base, node) if node else []
     src, pairs, claims = r.source_group(node_id)
+    same = same_persons_of(node_id, [e.dst for e in claims if e.type == "HOLDS"], r.holders)
+    blocks = node_blocks(base, node, same) if node else []
     blocks += source_blocks(base, src, pairs, claims, r.post_info)
     if blocks:
         db.load("".join(render.ntriples(b) for b in blocks), format=ox.RdfFormat.N_TRIPLES)

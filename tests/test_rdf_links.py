@@ -123,3 +123,60 @@ def test_nodes_of_one_person_are_joined_when_evidence_arrives_and_parted_when_it
     sync(store, ["khai-3"])  # what `kg forget` calls
     assert _persons_linked(store) == set() and _on_disk_equals_fresh(store)
     store.close()
+
+
+# -- the stored lineage closure ------------------------------------------------------------------
+def _doc(n: str, number: str) -> Node:
+    return Node(f"doc:{n}", "Document", number, {"number": number})
+
+
+R, A, B, C, D, E, X, Y = (_doc(n, f"{i}/X") for i, n in enumerate(
+    ["central:1-nq-tw-2012", "hg:2-ct-tu-2013", "hg:3-kh-ubnd-2014", "hg:4-qd-ubnd-2015", "hg:5-hd-ubnd-2016",
+     "hg:6-kh-ubnd-2017", "hg:7-qd-ubnd-2018", "hg:8-qd-ubnd-2019"]))
+LINEAGE_ARTICLES = {  # article → (documents, lineage edges): every kind the model marks as lineage
+    "a1": ([A, R], [(A.id, "IMPLEMENTS", R.id)]),
+    "a2": ([B, A], [(B.id, "AMENDS", A.id)]),
+    "a3": ([C, B], [(C.id, "BASED_ON", B.id)]),
+    "a4": ([D, C, E, A], [(D.id, "GUIDES", C.id), (E.id, "SUMMARIZES", A.id)]),
+    "a5": ([X, Y], [(X.id, "REPLACES", Y.id), (Y.id, "REPLACES", X.id)]),  # a cycle
+}
+PATH = "(eli:ensures_implementation_of|eli:applies|eli:amends|eli:based_on|eli:repeals|kg:guides|kg:summarizes)+"
+
+
+def _lineage_store(path, articles):
+    from tests.composed import article
+    store = SQLiteStore(str(path))
+    batch = [article(a, *LINEAGE_ARTICLES[a]) for a in articles]
+    for facts in batch:
+        store.upsert(facts)
+    return store, batch
+
+
+def _below(store, root: Node, query: str) -> list[str]:
+    iri = f"<{BASE}{'doc/' + root.id[4:].replace(':', '/')}>"
+    return sorted(r["d"]["value"] for r in sparql(query.replace("ROOT", iri), store)["results"]["bindings"])
+
+
+def test_the_stored_closure_answers_what_the_lineage_path_does(tmp_path):
+    store, _ = _lineage_store(tmp_path / "kg.db", list(LINEAGE_ARTICLES))
+    for root in (R, A, B, C, X, Y):
+        closure = _below(store, root, "SELECT ?d WHERE { ?d kg:inLineageOf ROOT }")
+        assert closure == _below(store, root, f"SELECT DISTINCT ?d WHERE {{ ?d {PATH} ROOT }}")
+    assert len(_below(store, R, "SELECT ?d WHERE { ?d kg:inLineageOf ROOT }")) == 5  # A, B, C, D, E
+    assert BASE + "doc/hg/7-qd-ubnd-2018" in _below(store, X, "SELECT ?d WHERE { ?d kg:inLineageOf ROOT }")
+    store.close()
+
+
+def test_a_link_arriving_above_a_chain_reaches_every_document_below_it(tmp_path):
+    store, _ = _lineage_store(tmp_path / "kg.db", ["a2", "a3", "a4"])
+    assert _below(store, R, "SELECT ?d WHERE { ?d kg:inLineageOf ROOT }") == []  # builds the store
+    from tests.composed import article
+    linked = article("a1", *LINEAGE_ARTICLES["a1"])
+    store.upsert(linked)
+    sync(store, [linked])  # what ingest does after a batch: A gains R, so B, C, D, E do too
+    assert len(_below(store, R, "SELECT ?d WHERE { ?d kg:inLineageOf ROOT }")) == 5
+    assert _on_disk_equals_fresh(store)
+    assert store.retract("a1")
+    sync(store, ["a1"])
+    assert _below(store, R, "SELECT ?d WHERE { ?d kg:inLineageOf ROOT }") == [] and _on_disk_equals_fresh(store)
+    store.close()

@@ -38,7 +38,12 @@ class LiveStore:
         marker = self._marker()
         with self._lock:
             if reopen or self._db is None or marker != self._stamp:
-                self._db, self._stamp = ox.Store.read_only(str(self.path)), marker
+                try:
+                    self._db, self._stamp = ox.Store.read_only(str(self.path)), marker
+                except OSError:
+                    if self._db is None:
+                        raise
+                    # caught mid-rebuild: answer from the handle held, try again next query
             return self._db
 
     def query(self, *args, **kwargs):

@@ -219,3 +219,28 @@ def test_a_stale_store_held_by_a_server_is_an_error_not_a_rebuild(tmp_path):
     again = runner.invoke(app, ["sparql", 'ASK { ?m schema:name ?n . FILTER(CONTAINS(?n, "sơ kết")) }', "--store", db, "--json"])
     assert json.loads(again.stdout)["boolean"] is True  # rebuilt once the server let go
 
+
+
+def test_an_ingest_while_serving_syncs_the_store_and_the_endpoint_answers_with_it(tmp_path):
+    from kg.rdf.persist import current
+    db = str(tmp_path / "kg.db")
+    assert runner.invoke(app, ["ingest", _write(tmp_path, "plan-2018"), "--store", db]).exit_code == 0
+    proc = subprocess.Popen([sys.executable, "-c", "from kg.cli.app import main; main()", "serve", "--sparql",
+                             "--port", "0", "--store", db], stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"(http://127\.0\.0\.1:\d+/sparql)", proc.stderr.readline()).group(1)
+        ask = 'ASK { ?m schema:name ?n . FILTER(CONTAINS(?n, "sơ kết")) }'  # the report's meeting
+
+        def answer():
+            request = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": ask}),
+                                             headers={"Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(request) as response:
+                return json.loads(response.read())["boolean"]
+        assert answer() is False
+        assert runner.invoke(app, ["ingest", _write(tmp_path, "report-2020"), "--store", db]).exit_code == 0
+        with SQLiteStore(db, create=False) as store:  # synced in place: nothing left to rebuild
+            assert current(store_path(store), store, BASE)
+        assert answer() is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -25,15 +25,17 @@ def serve_cmd(ctx: typer.Context, sparql: Annotated[bool, typer.Option("--sparql
               base_iri: Annotated[str, typer.Option("--base-iri", help="Base of minted IRIs.")] = DEFAULT_BASE_IRI) -> None:
     """Serve the graph at http://127.0.0.1:PORT/sparql (read-only; Ctrl-C stops it)."""
     from kg.rdf.endpoint import make_server
-    from kg.rdf.persist import open_for_query
+    from kg.rdf.live import LiveStore
+    from kg.rdf.persist import open_for_query, store_path
     if not sparql:
         raise KgError("nothing to serve: pass --sparql")
     with open_for(ctx, store, create=False) as db:
-        graph = open_for_query(db, base_iri)
-    if graph is None:
+        built, path = open_for_query(db, base_iri), store_path(db)  # built first when missing or stale
+    if built is None:
         raise KgError("kg serve --sparql needs a SQLite store (its SPARQL store sits beside it)")
+    del built  # served read-only and reopened on change: an ingest meanwhile syncs it in place
     try:
-        server = make_server(graph, port, timeout, allow_federated)
+        server = make_server(LiveStore(path), port, timeout, allow_federated)
     except OSError as exc:
         raise KgError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
     sys.stderr.write(f"SPARQL endpoint: http://127.0.0.1:{server.server_address[1]}/sparql\n")

@@ -37,6 +37,9 @@ MAPPING_TERMS = (
      "An issue date known only to the year or month (eli:date_document is functional, range xsd:date)."),
     ("kg:postKind", "ObjectProperty", None, "loại chức vụ", "kind of post",
      "The org:Role a post is an instance of (Bí thư, Chủ tịch, …)."),
+    ("kg:inLineageOf", "ObjectProperty", None, "thuộc dòng văn bản của", "in the lineage of",
+     "The transitive closure of the lineage edges (implements or applies, amends, based on, repeals, guides, "
+     "summarizes), stored: ?doc kg:inLineageOf ?root answers what the + property path over them does, without walking it."),
 )
 # Standard terms the mapping uses for memberships, qualified usage and evidence. The ontology
 # does not redeclare them (they belong to their owners); it names them in a comment.

@@ -34,7 +34,7 @@ from kg.stores.base import Store
 SUFFIX = ".oxigraph"
 META = "kg-sync.json"
 TOUCHES = "touches.sqlite"  # which nodes each article's claims touch: what a sync must redo
-LAYOUT = 3  # bump when what the store holds changes shape: older stores are rebuilt
+LAYOUT = 4  # bump when what the store holds changes shape: older stores are rebuilt
 
 
 class PersistError(KgError):
@@ -92,10 +92,7 @@ def open_for_query(store: Store | None, base_iri: str):
             build(store, path, base)
         except PersistError:
             return None
-    try:
-        return ox.Store(str(path))
-    except OSError:  # held by a running `kg serve --sparql`: read its (current) state
-        return ox.Store.read_only(str(path))
+    return ox.Store.read_only(str(path))  # a query holds no write lock: ingest meanwhile syncs
 
 
 def _held(path: Path) -> bool:
@@ -212,6 +209,8 @@ def _article_id(item) -> str:
 
 
 def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
+    from kg.rdf.lineage import propagate
+    from kg.rdf.links import co_holders
     with _touches(path) as touches:
         owners: set[str] = set()
         for article_id in sorted(article_ids):
@@ -221,24 +220,32 @@ def _apply(db, r, base: str, article_ids: set[str], path: Path) -> None:
                 pairs = _pairs(article_id, edges)
                 touches.add(pairs)
                 owners.update(n for _, n in pairs)
-        owners |= {person for post in owners if model.type_of_id(post) == "Post" for person in r.holders(post)}
-        for owner in sorted(owners):
-            _replace_owner(db, r, base, owner)
+        owners |= {person for post in owners if model.type_of_id(post) == "Post"
+                   for person in co_holders(post, r.holders)}
+        moved = [owner for owner in sorted(owners) if _replace_owner(db, r, base, owner)]
+        propagate(db, r.store, base, moved, owners)  # documents below one whose ancestors changed
 
 
-def _replace_owner(db, r, base: str, node_id: str) -> None:
+def _replace_owner(db, r, base: str, node_id: str) -> bool:
+    """Rewrites one node's triples; True when it is a document whose ancestors changed."""
     import pyoxigraph as ox
     from kg.rdf import render
     from kg.rdf.iri import node_term
+    from kg.rdf.lineage import ancestors, stored
+    from kg.rdf.links import same_persons_of
     from kg.rdf.triples import node_blocks, source_blocks
     subject = node_term(base, node_id)
+    before = stored(db, subject) if model.type_of_id(node_id) == "Document" else set()
     _drop(db, ox.NamedNode(subject[1:-1]), subject[1:-1] + "#")
     node = r.store.get(node_id)
-    blocks = node_blocks(base, node) if node else []
     src, pairs, claims = r.source_group(node_id)
+    same = same_persons_of(node_id, [e.dst for e in claims if e.type == "HOLDS"], r.holders)
+    up = ancestors(r.store, node_id) if model.type_of_id(node_id) == "Document" else []
+    blocks = node_blocks(base, node, same, up) if node else []
     blocks += source_blocks(base, src, pairs, claims, r.post_info)
     if blocks:
         db.load("".join(render.ntriples(b) for b in blocks), format=ox.RdfFormat.N_TRIPLES)
+    return before != {node_term(base, a) for a in (up if node else [])}
 
 
 def _drop(db, subject, below: str) -> None:

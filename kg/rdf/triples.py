@@ -25,6 +25,7 @@ from kg.graph import Edge, Node
 from kg.model import node_id, schema
 from kg.rdf.concepts import doc_type_iri, role_iri
 from kg.rdf.iri import XSD, date_literal, iri, literal, node_iri, node_path, node_term, segment, typed_literal
+from kg.rdf.links import province_items, wikidata_iri
 from kg.rdf.mapping import ACTION_ROLE, PARTIAL_DATE, UNTAGGED, T, mapping, term
 from kg.rdf.source import SourceGroup
 from kg.text import slug
@@ -37,6 +38,7 @@ _PARTIAL = {term(k): term(v) for k, v in PARTIAL_DATE.items()}
 _UNTAGGED = {term(c) for c in UNTAGGED}
 _URL, _VIEWS, _CURRENT = term("schema:url"), term("schema:interactionStatistic"), term("kg:currentUnit")
 _IMPLEMENTS = term("eli:ensures_implementation_of")
+_SAME_AS, _IN_LINEAGE = term("owl:sameAs"), term("kg:inLineageOf")
 # Party documents (`21-NQ/TW`, `20-CT/TU`, `05-KH/HU`, … `/ĐU`, `/BCSĐ`) bind Party members,
 # not the public: they have no legal force, so what they implement they `eli:applies`.
 MEMBERSHIP_STATEMENTS = ((T.ATTESTED, "attested"),)
@@ -61,7 +63,9 @@ def edge_predicate(edge_type: str, src: str) -> str:
     return T.APPLIES if predicate == _IMPLEMENTS and is_party_document(src) else predicate
 
 
-def node_blocks(base: str, node: Node) -> list[Block]:
+def node_blocks(base: str, node: Node, same_as: Iterable[str] = (), lineage: Iterable[str] = ()) -> list[Block]:
+    """A node's own triples; `same_as`: ids of other nodes of the same thing (kg.rdf.links);
+    `lineage`: a document's ancestors (kg.rdf.lineage)."""
     spec = mapping().node(node.type)
     subject = node_term(base, node.id)
     pos = [(T.TYPE, spec.cls), (T.LABEL, literal(node.name, lang="vi")), (T.IDENTIFIER, literal(node.id))]
@@ -74,6 +78,10 @@ def node_blocks(base: str, node: Node) -> list[Block]:
             extra.extend(_property(base, subject, pos, predicate, kind, value))
     if node.type == "Post" and role_iri(node.name):
         pos.append((T.POST_KIND, role_iri(node.name)))
+    if node.type == "Province" and node.id in province_items():
+        pos.append((_SAME_AS, iri(wikidata_iri(province_items()[node.id]))))
+    pos.extend((_SAME_AS, node_term(base, other)) for other in same_as)
+    pos.extend((_IN_LINEAGE, node_term(base, ancestor)) for ancestor in lineage)
     return [(subject, pos), *extra]
 
 

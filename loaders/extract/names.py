@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kg.gazetteer import is_place_name
 from kg.text import key
 from kg.vocab import keyset
-from loaders.extract.spans import Sentence, is_title_word
+from loaders.extract.spans import is_title_word
 
 # A word of a name; names of Central Highlands peoples carry an apostrophe (`H'Hen`, `K'Mák`).
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")

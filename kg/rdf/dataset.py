@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from kg.rdf.concepts import scheme_blocks
 from kg.rdf.iri import XSD, iri, literal
-from kg.rdf.lineage import store_closure
+from kg.rdf.lineage import source_closure
 from kg.rdf.links import same_persons
 from kg.rdf.mapping import T, expand, mapping, term
 from kg.rdf.source import Reader
@@ -27,8 +27,8 @@ MEDIA_TYPES = {"nt": "application/n-triples", "turtle": "text/turtle", "trig": "
 def merged_blocks(r: Reader, base: str) -> Iterator[Block]:
     """The default graph: concept schemes, every node, then every source's edges."""
     yield from scheme_blocks()
-    persons = same_persons((e.src, e.dst) for e in r.store.iter_edges("HOLDS"))
-    lineage = store_closure(r.store)
+    persons = same_persons((e.src, e.dst) for e in r.source.edges(types=["HOLDS"]))
+    lineage = source_closure(r.source)
     for node in r.nodes():
         yield from node_blocks(base, node, persons.get(node.id, ()), lineage.get(node.id, ()))
     yield from edge_blocks(base, r.by_source(), r.post_info)

@@ -46,9 +46,9 @@ def closure(edges: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-def store_closure(store) -> dict[str, list[str]]:
-    types = lineage_types()
-    return closure((e.src, e.dst) for t in types for e in store.iter_edges(t))
+def source_closure(source) -> dict[str, list[str]]:
+    """The closure of a store's lineage edges, read from its GraphSource stream."""
+    return closure((e.src, e.dst) for e in source.edges(types=sorted(lineage_types())))
 
 
 def ancestors(store, doc: str) -> list[str]:

@@ -50,7 +50,7 @@ def chair_source(articles: Articles, edge: Edge, names: list[str]) -> dict:
     person, not the meeting's title; the claim's own sentence when the article has none."""
     found = edge_source(articles, edge)
     text = articles.get(found["article"]).get("text") or ""
-    from loaders.extract.spans import sentences
+    from kg.sentences import sentences
     for sentence in sentences(text):
         verb = _CHAIR.search(sentence.text)
         named = [sentence.text.find(n) for n in names if n and n in sentence.text]

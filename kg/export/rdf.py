@@ -10,7 +10,6 @@ memory does not grow with the graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,13 +29,6 @@ def _open(out: Path):
             yield fh
     except OSError as exc:
         raise KgError(f"cannot write {out}: {exc.strerror or exc}") from exc
-
-
-def ntriples_chunks(store: Store, base_iri: str) -> Iterator[tuple[str, int]]:
-    """The merged graph as N-Triples text chunks (what `validate` loads)."""
-    base = check_base(base_iri)
-    with reader(store) as r:
-        yield from render.chunks(merged_blocks(r, base), render.ntriples)
 
 
 def _write_default(fh, store: Store, base: str, fmt: str, render_block) -> int:

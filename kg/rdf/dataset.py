@@ -88,3 +88,12 @@ def outlets(store) -> list[str]:
             hosts.add(f"{parts.scheme}://{parts.hostname}/")
     return sorted(hosts)
 
+
+def ntriples_chunks(store, base_iri: str) -> Iterator[tuple[str, int]]:
+    """The merged graph as N-Triples text chunks, each whole lines (what `validate` loads)."""
+    from kg.rdf import render
+    from kg.rdf.iri import check_base
+    from kg.rdf.source import reader
+    base = check_base(base_iri)
+    with reader(store) as r:
+        yield from render.chunks(merged_blocks(r, base), render.ntriples)

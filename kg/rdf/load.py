@@ -65,7 +65,7 @@ def ill_typed_literals():
 def rdflib_graph(store: Store | None, path: Path | None, base_iri: str, allow_remote_context: bool = False):
     """One rdflib Graph: a dataset file's graphs are merged, so evidence shapes apply too."""
     import rdflib
-    from kg.export.rdf import ntriples_chunks
+    from kg.rdf.dataset import ntriples_chunks
     graph = rdflib.Graph()
     if path is None:
         for text, _ in ntriples_chunks(store, base_iri):  # whole lines: each chunk parses alone

@@ -18,7 +18,8 @@ from functools import cached_property
 
 from kg.facts import Article, Evidence
 from kg.text import clean_text, fold_tones
-from loaders.extract.spans import Sentence, name_occurrences, sentences, unwrap
+from kg.sentences import Sentence, sentences
+from loaders.extract.spans import name_occurrences, unwrap
 
 # Dashes inside names (Bà Rịa - Vũng Tàu) are not separators between person names.
 _DASHED_NAMES = re.compile(r"Rịa\s?[-–]\s?Vũng|Lao động\s?[-–]\s?Thương binh")

@@ -147,6 +147,16 @@ def test_primitives_match_sqlite(stores):
     assert bolt.article(article_id) == sqlite.article(article_id)
 
 
+def test_each_articles_claimed_values_match_sqlite(stores):
+    """`kg doc`'s date conflicts read each article's own claim: Bolt from its CLAIMS links."""
+    sqlite, bolt = stores["sqlite"], stores["bolt"]
+    claimed = {d: sqlite.claimed_values(d, "date") for d in sqlite.find_ids("doc:")}
+    assert any(claimed.values())  # the examples date some documents
+    assert {d: bolt.claimed_values(d, "date") for d in claimed} == claimed
+    person = next(sqlite.iter_nodes("Person")).id
+    assert bolt.claimed_values(person, "name") == sqlite.claimed_values(person, "name")
+
+
 def test_ambiguous_document(stores):
     candidates = []
     for db in (stores["sqlite"], stores["bolt"]):

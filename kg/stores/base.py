@@ -9,7 +9,7 @@ from kg.facts import Article, Extraction
 from kg.graph import Edge, Facts, Node
 from kg.stores import composed
 from kg.stores.composed import Link
-from kg.stores.source import GraphSource
+from kg.stores.source import Closing, GraphSource
 from kg.text import ascii_key, key
 
 
@@ -83,7 +83,7 @@ def cap_neighbours(claims: list[tuple[Edge, Node]], limit: int | None) -> tuple[
     return sorted(chosen, key=lambda p: (rank[p[1].id], p[0].article_id, p[0].type)), len(far)
 
 
-class Store(ABC):
+class Store(Closing, ABC):
     location: str
 
     def graph_source(self) -> GraphSource:
@@ -311,12 +311,3 @@ class Store(ABC):
         """(entities, distinct edges): what an ingest's growth is measured by."""
         counts = self.counts()
         return sum(counts["nodes"].values()), sum(counts["edges"].values())
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

@@ -56,7 +56,19 @@ class SourceClaim:
         return self.evidence.article_id
 
 
-class GraphSource(ABC):
+class Closing:
+    """Closed on leaving a `with` block (stores and their streams alike)."""
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class GraphSource(Closing, ABC):
     """A store's nodes, edge claims, articles and node claims as streams in a stable order,
     holding a bounded amount in memory whatever the store's size.
 
@@ -93,15 +105,6 @@ class GraphSource(ABC):
         """Each claiming article's edge claims together, by article id, each group in `edges`
         order. This default sorts `edges` on disk in runs of RUN, then merges the runs."""
         return by_article(self.edges())
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _article_order(edge: Edge) -> tuple:

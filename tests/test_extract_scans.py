@@ -77,7 +77,7 @@ _BREAK_ALPHABET = [" ", "\n", "\t", ".", "!", "…", "?", '"', "”", "“", "("
 
 
 def test_breaks_tried_at_marks_are_those_of_the_whole_scan():
-    from loaders.extract.spans import _BREAK, _breaks
+    from kg.sentences import _BREAK, _breaks
     for text in _alphabet_texts(_BREAK_ALPHABET):
         assert [m.span() for m in _breaks(text)] == [m.span() for m in _BREAK.finditer(text)], text
 

@@ -108,7 +108,8 @@ def test_an_article_over_the_fact_limit_fails_alone(tmp_path, monkeypatch):
     assert store.article("ok") and not store.article("list")
 
 
-OLD_LAYOUT = """
+# The tables every older layout shares (articles, nodes, aliases and their trigram index).
+OLD_TABLES = """
 CREATE TABLE articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT, meta TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TABLE nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, props TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT NULL, akey TEXT NOT NULL,
@@ -116,6 +117,8 @@ CREATE TABLE aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT 
 CREATE VIRTUAL TABLE aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
 CREATE TRIGGER aliases_fts_insert AFTER INSERT ON aliases BEGIN
     INSERT INTO aliases_fts(rowid, akey) VALUES (new.rowid, new.akey); END;
+"""
+OLD_LAYOUT = OLD_TABLES + """
 CREATE TABLE claims (node_id TEXT NOT NULL, article_id TEXT NOT NULL, props TEXT NOT NULL,
     start INTEGER, end INTEGER, sentence TEXT, extractor TEXT, PRIMARY KEY (node_id, article_id));
 CREATE INDEX claims_article ON claims(article_id);

@@ -9,7 +9,7 @@ import zlib
 from kg.ingest import forget, ingest
 from kg.stores.sqlite import SQLiteStore
 from kg.stores.sqlite.schema import SCHEMA_VERSION
-from tests.test_reliability_store import DATED_2017, DATED_2020, DATELESS, graph, jsonl
+from tests.test_reliability_store import DATED_2017, DATED_2020, DATELESS, OLD_TABLES, graph, jsonl
 
 DATED_2022 = "Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 20-CT/TU ngày 15/9/2022 về công tác cán bộ."
 ARTICLES = {"a": ("a", "2019-01-01", DATELESS), "b": ("b", "2019-02-01", DATED_2017),
@@ -81,14 +81,7 @@ def test_settling_only_what_changed_gives_the_graph_of_a_clean_ingest(tmp_path):
 
 
 # The row tables as user_version 1 wrote them (with a rowid), and no `dateless` table.
-VERSION_1 = """
-CREATE TABLE articles (id TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT, meta TEXT NOT NULL, text TEXT NOT NULL);
-CREATE TABLE nodes (id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, props TEXT NOT NULL DEFAULT '{}');
-CREATE TABLE aliases (node_id TEXT NOT NULL, alias TEXT NOT NULL, fkey TEXT NOT NULL, akey TEXT NOT NULL,
-    PRIMARY KEY (node_id, alias));
-CREATE VIRTUAL TABLE aliases_fts USING fts5(akey, content='aliases', tokenize='trigram');
-CREATE TRIGGER aliases_fts_insert AFTER INSERT ON aliases BEGIN
-    INSERT INTO aliases_fts(rowid, akey) VALUES (new.rowid, new.akey); END;
+VERSION_1 = OLD_TABLES + """
 CREATE TRIGGER aliases_fts_delete AFTER DELETE ON aliases BEGIN
     INSERT INTO aliases_fts(aliases_fts, rowid, akey) VALUES ('delete', old.rowid, old.akey); END;
 CREATE TABLE sentences (article_id TEXT NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL,
